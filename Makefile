@@ -1,0 +1,44 @@
+# Two commands do all set-up on a fresh machine with python3 and make:
+#   make demo   — create .venv, install, align the bundled seed article (out/seed.tsv, out/seed.tmx)
+#   make test   — create/update .venv with dev extras and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+SEED := corpora/joongang-2011-military-pact
+NTREX := corpora/ntrex-upi-176266
+
+.PHONY: demo test lint bench bench-accuracy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	$(BIN)/aligner align $(NTREX)/en.txt $(NTREX)/ko.txt -o out/ntrex.tsv
+	$(BIN)/aligner align $(SEED)/en.txt $(SEED)/ko.txt -o out/seed.tsv
+	$(BIN)/aligner align $(SEED)/en.txt $(SEED)/ko.txt -o out/seed.tmx
+	@echo "--- first pairs of out/ntrex.tsv (src, tgt, score, type) ---"
+	@cut -f1-4 out/ntrex.tsv | head -n 4
+
+test: $(STAMP)
+	$(BIN)/ruff check aligner tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check aligner tests benchmarks
+	$(BIN)/ruff format --check aligner tests benchmarks
+
+bench: bench-accuracy
+
+bench-accuracy: $(STAMP)
+	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

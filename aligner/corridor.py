@@ -1,0 +1,99 @@
+"""Where the DP may look: a corridor around a coarse path, so cost grows linearly with length.
+
+The coarse path comes from the same DP run on texts downsampled by two (neighbouring sentence
+vectors summed), recursively, until the lattice is small enough to search whole — the idea of
+Vecalign's recursive downsampling, with the corridor widened wherever the path hugs its edge.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dp import bead_dp
+from .embed.base import l2_normalise
+from .similarity import corridor_sims
+
+# Below this many lattice cells the whole matrix is the corridor.
+FULL_LIMIT = 1_500_000
+_COARSE_BEADS = [(1, 1), (1, 2), (2, 1)]
+_COARSE_SKIP = 0.35  # pairing wins over two skips when cos > 0.3
+
+
+def full_corridor(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+
+
+def corridor_from_points(
+    points: list[tuple[int, int]], n: int, m: int, radius: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A monotone corridor covering a monotone chain of lattice points, widened by ``radius``."""
+    jmin = np.full(n + 1, m, dtype=np.int64)
+    jmax = np.zeros(n + 1, dtype=np.int64)
+    for (i0, j0), (i1, j1) in zip(points[:-1], points[1:], strict=True):
+        jmin[i0 : i1 + 1] = np.minimum(jmin[i0 : i1 + 1], j0)
+        jmax[i0 : i1 + 1] = np.maximum(jmax[i0 : i1 + 1], j1)
+    i0, j0 = points[0]
+    jmin[i0] = min(jmin[i0], j0)
+    jmax[i0] = max(jmax[i0], j0)
+    lo = np.clip(jmin - radius, 0, m)
+    hi = np.clip(jmax + radius, 0, m)
+    # shift rows too: a row sees the columns of its neighbours within the radius
+    lo = np.array([lo[max(0, i - radius) : i + radius + 1].min() for i in range(n + 1)])
+    hi = np.array([hi[max(0, i - radius) : i + radius + 1].max() for i in range(n + 1)])
+    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[-1] = 0, m
+    hi[:-1] = np.maximum(hi[:-1], lo[1:])
+    return lo.astype(np.int64), hi.astype(np.int64)
+
+
+def _downsample(vecs: np.ndarray) -> np.ndarray:
+    n = len(vecs)
+    even = vecs[0 : n - n % 2 : 2] + vecs[1 : n - n % 2 : 2]
+    if n % 2:
+        even = np.vstack([even, vecs[-1:]])
+    return l2_normalise(even)
+
+
+def _coarse_path(src: np.ndarray, tgt: np.ndarray, radius: int) -> list[tuple[int, int]]:
+    n, m = len(src), len(tgt)
+    lo, hi = find_corridor(src, tgt, radius)
+    width = int((hi - lo).max()) + 1
+    windows = {k: (_windows(src, k), _windows(tgt, k)) for k in (1, 2)}
+    costs = np.stack(
+        [
+            1.0 - corridor_sims(windows[a][0], windows[b][1], lo, width, a, b)
+            for a, b in _COARSE_BEADS
+        ]
+    )
+    costs[costs > 2.5] = np.inf
+    skip_s = np.full(n, _COARSE_SKIP)
+    skip_t = np.full(m, _COARSE_SKIP)
+    beads, _ = bead_dp(lo, hi, costs, _COARSE_BEADS, skip_s, skip_t)
+    return [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
+
+
+def _windows(vecs: np.ndarray, k: int) -> np.ndarray:
+    if k == 1:
+        return vecs
+    return l2_normalise(vecs[:-1] + vecs[1:]) if len(vecs) > 1 else vecs[:0]
+
+
+def find_corridor(
+    src: np.ndarray, tgt: np.ndarray, radius: int = 8
+) -> tuple[np.ndarray, np.ndarray]:
+    """lo/hi column bounds per lattice row, from sentence vectors (L2-normalised rows)."""
+    n, m = len(src), len(tgt)
+    if (n + 1) * (m + 1) <= FULL_LIMIT or min(n, m) < 4:
+        return full_corridor(n, m)
+    points = _coarse_path(_downsample(src), _downsample(tgt), radius)
+    fine = [(min(2 * i, n), min(2 * j, m)) for i, j in points]
+    return corridor_from_points(fine, n, m, radius)
+
+
+def touches_edge(beads, lo: np.ndarray, hi: np.ndarray, m: int, margin: int = 2) -> bool:
+    """True where the path runs within ``margin`` of a corridor edge that is not the text edge."""
+    for _, i, _, j in beads:
+        if (lo[i] > 0 and j - lo[i] < margin) or (hi[i] < m and hi[i] - j < margin):
+            return True
+    return False

@@ -1,0 +1,105 @@
+"""TMX 1.4 for CAT tools (memoQ, Trados, OmegaT), streamed with lxml.
+
+Choices follow what importers check: version "1.4" (the DTD fixes it), all seven required
+header attributes, ``srclang`` equal to the source ``xml:lang``, region-qualified codes by
+default (Trados skips units whose language does not match the TM), no empty ``<seg>``, and no
+XML-illegal control characters (a vertical tab pasted from Word breaks memoQ/Trados imports).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from ._io import atomic_path
+
+DEFAULT_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja": "ja-JP"}
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+SEGMENT_WARN_CHARS = 2000
+
+
+def language_code(lang: str) -> str:
+    return DEFAULT_CODES.get(lang.lower(), lang)
+
+
+def clean_segment(text: str) -> tuple[str, int]:
+    """Text safe for XML 1.0 and one line long; returns (text, illegal characters removed)."""
+    cleaned, n = _ILLEGAL.subn("", text)
+    return _SPACES.sub(" ", cleaned).strip(), n
+
+
+def write_tmx(
+    alignment,
+    path: str | Path,
+    src_code: str | None = None,
+    tgt_code: str | None = None,
+    include_unaligned: bool = False,
+    min_score: float | None = None,
+) -> dict:
+    """Write the alignment as TMX 1.4; returns counts (units, skipped, illegal characters)."""
+    from .. import __version__
+
+    src_code = src_code or language_code(alignment.src_lang)
+    tgt_code = tgt_code or language_code(alignment.tgt_lang)
+    stats = {"units": 0, "skipped_unaligned": 0, "skipped_score": 0, "illegal_chars_removed": 0}
+    stats["long_segments"] = 0
+    now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
+        xf.write_declaration()
+        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+        with xf.element("tmx", version="1.4"):
+            header = etree.Element(
+                "header",
+                creationtool="aligner",
+                creationtoolversion=__version__,
+                segtype="sentence",
+                adminlang="en-US",
+                srclang=src_code,
+                datatype="plaintext",
+                creationdate=now,
+            )
+            header.set("o-tmf", "aligner")
+            if alignment.signature:
+                prop = etree.SubElement(header, "prop", type="x-signature")
+                prop.text = alignment.signature
+            xf.write(header)
+            with xf.element("body"):
+                for bead in alignment.beads:
+                    if not bead.aligned and not include_unaligned:
+                        stats["skipped_unaligned"] += 1
+                        continue
+                    if min_score is not None and bead.aligned and bead.score < min_score:
+                        stats["skipped_score"] += 1
+                        continue
+                    src, n1 = clean_segment(alignment.src_text(bead))
+                    tgt, n2 = clean_segment(alignment.tgt_text(bead))
+                    stats["illegal_chars_removed"] += n1 + n2
+                    tu = etree.Element("tu")
+                    etree.SubElement(tu, "prop", type="x-score").text = f"{bead.score:.4f}"
+                    etree.SubElement(tu, "prop", type="x-alignment-type").text = bead.type
+                    n_tuv = 0
+                    for code, text in ((src_code, src), (tgt_code, tgt)):
+                        if not text:
+                            continue  # no empty <seg>: an unaligned side has no <tuv>
+                        if len(text) > SEGMENT_WARN_CHARS:
+                            stats["long_segments"] += 1
+                        tuv = etree.SubElement(tu, "tuv")
+                        tuv.set("{http://www.w3.org/XML/1998/namespace}lang", code)
+                        etree.SubElement(tuv, "seg").text = text
+                        n_tuv += 1
+                    if n_tuv == 0:
+                        continue
+                    xf.write(tu)
+                    stats["units"] += 1
+    if stats["long_segments"]:
+        warnings.warn(
+            f"{stats['long_segments']} TMX segments exceed {SEGMENT_WARN_CHARS} characters "
+            "(Trados may reject them)",
+            stacklevel=2,
+        )
+    return stats

@@ -1,0 +1,185 @@
+"""The public API: text (or sentences) in, an :class:`Alignment` out.
+
+read → segment → embed windows → corridor → similarities → bead costs → DP → Alignment.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .alignment import Alignment, Bead
+from .corridor import find_corridor, full_corridor, touches_edge
+from .dp import bead_dp
+from .embed import Embedder, load_embedder
+from .errors import AlignerError
+from .progress import progress
+from .scoring import ScoreParams, bead_costs
+from .segment import Sentence, split_text
+from .similarity import corridor_sims, window_embeddings
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Everything that changes the result; recorded in the signature."""
+
+    max_src: int = 3
+    max_tgt: int = 3
+    windows: str = "encode"  # "encode": re-encode window text; "compose": sum sentence vectors
+    radius: int = 8  # corridor half-width around the coarse path (sentences)
+    score: ScoreParams = field(default_factory=ScoreParams)
+
+    def bead_types(self) -> list[tuple[int, int]]:
+        """1-1 … 1-k and k-1 beads, plus 2-2 where both maxima allow it."""
+        types = [(1, 1)]
+        types += [(1, b) for b in range(2, self.max_tgt + 1)]
+        types += [(a, 1) for a in range(2, self.max_src + 1)]
+        if self.max_src >= 2 and self.max_tgt >= 2:
+            types.append((2, 2))
+        return types
+
+
+def signature(model_id: str, params: AlignParams) -> str:
+    """sacrebleu-style record of every setting, so that a number can be reproduced."""
+    from . import __version__
+
+    s = params.score
+    skip = "auto" if s.skip_cost is None else f"{s.skip_cost:g}"
+    return (
+        f"aligner:{__version__}|model:{model_id}|win:{params.windows}"
+        f"|max:{params.max_src}-{params.max_tgt}|radius:{params.radius}"
+        f"|margin_k:{s.margin_k}|len_w:{s.length_weight:g}|nm:{s.nm_penalty:g}|skip:{skip}"
+    )
+
+
+def _as_sentences(items: list[str] | list[Sentence]) -> list[Sentence]:
+    out = []
+    pos = 0
+    for s in items:
+        if isinstance(s, Sentence):
+            out.append(s)
+        else:
+            out.append(Sentence(str(s), pos, pos + len(str(s)), 0))
+            pos += len(str(s)) + 1
+    return out
+
+
+def align_sentences(
+    src: list[str] | list[Sentence],
+    tgt: list[str] | list[Sentence],
+    *,
+    src_lang: str = "en",
+    tgt_lang: str = "ko",
+    embedder: Embedder | None = None,
+    params: AlignParams | None = None,
+) -> Alignment:
+    """Align two lists of sentences (already split) into beads covering every sentence."""
+    params = params or AlignParams()
+    embedder = embedder or load_embedder()
+    src_s, tgt_s = _as_sentences(src), _as_sentences(tgt)
+    n, m = len(src_s), len(tgt_s)
+    timings: dict[str, float] = {}
+    sig = signature(embedder.model_id, params)
+    if n == 0 or m == 0:
+        beads = [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+        return Alignment(beads, src_s, tgt_s, src_lang, tgt_lang, sig, {"timings": timings})
+
+    t0 = time.perf_counter()
+    src_txt = [s.text for s in src_s]
+    tgt_txt = [s.text for s in tgt_s]
+    sizes_src = range(1, params.max_src + 1)
+    sizes_tgt = range(1, params.max_tgt + 1)
+    total = _n_windows(n, sizes_src, params.windows) + _n_windows(m, sizes_tgt, params.windows)
+    with progress(total, "embedding") as update:
+        src_win = window_embeddings(src_txt, sizes_src, embedder, params.windows, update)
+        tgt_win = window_embeddings(tgt_txt, sizes_tgt, embedder, params.windows, update)
+    timings["embed"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    src_len = np.array([len(s) for s in src_txt], dtype=np.float64)
+    tgt_len = np.array([len(s) for s in tgt_txt], dtype=np.float64)
+    beads_raw, sims, lo, costs_info = align_embeddings(
+        src_win, tgt_win, src_len, tgt_len, params
+    )
+    timings["align"] = time.perf_counter() - t0
+
+    beads = []
+    types = params.bead_types()
+    for s0, s1, t0_, t1 in beads_raw:
+        a, b = s1 - s0, t1 - t0_
+        score = 0.0
+        if a and b:
+            jj = t1 - lo[s1]
+            score = float(sims[types.index((a, b))][s1, jj])
+        beads.append(Bead(tuple(range(s0, s1)), tuple(range(t0_, t1)), round(score, 6)))
+    info = {"timings": timings, **costs_info}
+    return Alignment(beads, src_s, tgt_s, src_lang, tgt_lang, sig, info)
+
+
+def _n_windows(n: int, sizes, mode: str) -> int:
+    if mode == "compose":
+        return n
+    return sum(max(0, n - k + 1) for k in sizes)
+
+
+def align_embeddings(
+    src_win: dict[int, np.ndarray],
+    tgt_win: dict[int, np.ndarray],
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    params: AlignParams,
+):
+    """The alignment step alone (embeddings given): corridor, costs, DP, widening if needed."""
+    n, m = len(src_len), len(tgt_len)
+    types = [(a, b) for a, b in params.bead_types() if a in src_win and b in tgt_win]
+    radius = params.radius
+    lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
+    for _attempt in range(4):
+        width = int((hi - lo).max()) + 1
+        sims = {
+            (a, b): corridor_sims(src_win[a], tgt_win[b], lo, width, a, b) for a, b in types
+        }
+        costs, skip_s, skip_t, info = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
+        beads, total = bead_dp(lo, hi, costs, types, skip_s, skip_t)
+        if not touches_edge(beads, lo, hi, m):
+            break
+        radius *= 2
+        if (n + 1) * (m + 1) <= 4 * width * (n + 1):
+            lo, hi = full_corridor(n, m)
+        else:
+            lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
+    info = {**info, "corridor_width": int((hi - lo).max()) + 1, "cost": total}
+    return beads, [sims[t] for t in types], lo, info
+
+
+def align_texts(
+    src_text: str,
+    tgt_text: str,
+    *,
+    src_lang: str = "en",
+    tgt_lang: str = "ko",
+    embedder: Embedder | None = None,
+    params: AlignParams | None = None,
+) -> Alignment:
+    """Split both texts into sentences and align them. Texts should be normalised already
+    if they came from files (see :func:`aligner.read.read_text`)."""
+    from .read import normalize_text
+
+    src_text, tgt_text = normalize_text(src_text), normalize_text(tgt_text)
+    if not src_text.strip() and not tgt_text.strip():
+        raise AlignerError("both texts are empty: nothing to align.")
+    t0 = time.perf_counter()
+    src = split_text(src_text, src_lang)
+    tgt = split_text(tgt_text, tgt_lang)
+    split_s = time.perf_counter() - t0
+    result = align_sentences(
+        src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder, params=params
+    )
+    result.info.setdefault("timings", {})["split"] = split_s
+    return result
+
+
+def params_dict(params: AlignParams) -> dict:
+    return asdict(params)

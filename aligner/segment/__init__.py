@@ -1,0 +1,101 @@
+"""Sentence segmentation: paragraphs by blank lines, sentences by a per-language splitter.
+
+Every character of the input belongs to at most one sentence; offsets refer to the normalised
+text (see :func:`aligner.read.normalize_text`), so each sentence can be traced back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Sentence, Splitter
+from .english import NupunktSplitter
+from .korean import KiwiSplitter
+
+__all__ = ["Sentence", "Splitter", "split_text", "get_splitter", "MAX_SENTENCE_CHARS"]
+
+# A "sentence" longer than this (a PDF page without punctuation, a 1 MB line) is cut at the
+# nearest space before the cap: embedding one giant string helps nobody.
+MAX_SENTENCE_CHARS = 1500
+
+_PARA = re.compile(r"\n[ \t]*\n\s*")
+_TERMINAL = tuple(".!?。！？…:;\"'”’)]」』")
+
+
+def get_splitter(lang: str) -> Splitter:
+    """Korean (and CJK-free Hangul text) uses kiwipiepy; everything else nupunkt."""
+    if lang.lower().split("-")[0] == "ko":
+        return KiwiSplitter()
+    return NupunktSplitter()
+
+
+def _paragraphs(text: str):
+    pos = 0
+    for m in _PARA.finditer(text):
+        yield pos, m.start()
+        pos = m.end()
+    yield pos, len(text)
+
+
+def _is_wrapped(prev: str, nxt: str) -> bool:
+    """A line break inside running text (hard-wrapped prose), not a line of its own."""
+    prev, nxt = prev.rstrip(), nxt.lstrip()
+    if len(prev) < 50 or not nxt or prev.endswith(_TERMINAL):
+        return False
+    return nxt[0].islower() or ("\uac00" <= nxt[0] <= "\ud7a3")
+
+
+def _lines(text: str, start: int, end: int):
+    """Blocks of lines inside a paragraph that a splitter should see as one run of text."""
+    pieces = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        pieces.append((pos, stop))
+        pos = stop + 1
+    block_start, block_end = None, None
+    for i, (s, e) in enumerate(pieces):
+        if block_start is None:
+            block_start = s
+        block_end = e
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+        if nxt is None or not _is_wrapped(text[s:e], text[nxt[0] : nxt[1]]):
+            yield block_start, block_end
+            block_start = None
+
+
+def _cap(text: str, s: int, e: int):
+    while e - s > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", s + MAX_SENTENCE_CHARS // 2, s + MAX_SENTENCE_CHARS)
+        if cut == -1:
+            cut = s + MAX_SENTENCE_CHARS
+        yield s, cut
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
+    if s < e:
+        yield s, e
+
+
+def split_text(text: str, lang: str, splitter: Splitter | None = None) -> list[Sentence]:
+    """Split normalised text into sentences with paragraph ids and character offsets."""
+    splitter = splitter or get_splitter(lang)
+    out: list[Sentence] = []
+    for para, (ps, pe) in enumerate(_paragraphs(text)):
+        for bs, be in _lines(text, ps, pe):
+            block = text[bs:be]
+            if not block.strip():
+                continue
+            for s, e in splitter.spans(block):
+                for cs, ce in _cap(block, s, e):
+                    # trim whitespace so offsets point at the sentence itself
+                    while cs < ce and block[cs].isspace():
+                        cs += 1
+                    while ce > cs and block[ce - 1].isspace():
+                        ce -= 1
+                    if ce > cs:
+                        out.append(Sentence(block[cs:ce], bs + cs, bs + ce, para))
+    # renumber paragraphs densely so empty ones leave no gaps
+    ids = {p: i for i, p in enumerate(dict.fromkeys(s.para for s in out))}
+    return [Sentence(s.text, s.start, s.end, ids[s.para]) for s in out]

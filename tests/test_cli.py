@@ -1,0 +1,86 @@
+"""The CLI as a user runs it: a real subprocess, real files, real exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import NTREX, SEED
+
+ALIGNER = [sys.executable, "-m", "aligner"]
+
+
+def run(*args, **kw):
+    return subprocess.run([*ALIGNER, *map(str, args)], capture_output=True, text=True, **kw)
+
+
+def test_align_writes_tsv_to_stdout():
+    p = run("align", NTREX / "en.txt", NTREX / "ko.txt", "-o", "-")
+    assert p.returncode == 0, p.stderr
+    rows = [line.split("\t") for line in p.stdout.splitlines()]
+    assert len(rows) >= 14 and all(len(r) == 6 for r in rows)
+    assert rows[0][3] == "1-1"
+
+
+@pytest.mark.parametrize("ext", ["tmx", "jsonl", "tsv"])
+def test_align_writes_each_format(tmp_path, ext):
+    out = tmp_path / f"seed.{ext}"
+    p = run("align", SEED / "en.txt", SEED / "ko.txt", "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert out.exists() and out.stat().st_size > 0
+    assert "pairs" in p.stderr and "unaligned" in p.stderr
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_split_prints_one_sentence_per_line():
+    p = run("split", "--lang", "ko", SEED / "ko.txt")
+    assert p.returncode == 0
+    assert "2007년 방위청이 방위성으로 승격된 이후론 첫 방한이다." in p.stdout.splitlines()
+
+
+def test_eval_json(tmp_path):
+    en = (NTREX / "en.txt").read_text(encoding="utf-8").splitlines()
+    ko = (NTREX / "ko.txt").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "e.jsonl"
+    doc = {"id": "d", "src_lang": "en", "tgt_lang": "ko", "src": en, "tgt": ko,
+           "gold": [[[i], [i]] for i in range(len(en))]}  # fmt: skip
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    p = run("eval", path, "--json")
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert set(r) >= {"strict", "lax", "documents", "seconds"}
+    assert set(r["strict"]) == {"precision", "recall", "f1"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["align", "no-such.txt", NTREX / "ko.txt"], "no-such.txt: no such file"),
+        (["align", NTREX / "en.txt", NTREX / "ko.txt", "-o", "x.docx"], "output format"),
+        (["eval", "missing.jsonl"], "missing.jsonl: no such file"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_exit_1(args, message):
+    p = run(*args)
+    assert p.returncode == 1
+    assert message in p.stderr
+    assert "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_empty_inputs_are_an_error(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("  \n\n")
+    b.write_text("")
+    p = run("align", a, b)
+    assert p.returncode == 1 and "empty" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_usage_error_exits_2():
+    p = run("align")
+    assert p.returncode == 2
+
+
+def test_help_explains_scores():
+    p = run("align", "--help")
+    assert p.returncode == 0 and "higher is better" in p.stdout

@@ -1,0 +1,81 @@
+import numpy as np
+
+from aligner.corridor import corridor_from_points, find_corridor, full_corridor
+from aligner.dp import bead_dp
+from aligner.embed.base import l2_normalise
+
+
+def _full_costs(cost11, types):
+    """Costs for a full corridor where only 1-1 beads are cheap on a given diagonal."""
+    n, m = cost11.shape
+    costs = np.full((len(types), n + 1, m + 1), 5.0, dtype=np.float32)
+    costs[0, 1:, 1:] = cost11
+    return costs
+
+
+def test_dp_finds_the_diagonal_and_skips():
+    n, m = 6, 7
+    cost11 = np.full((n, m), 3.0)
+    # 0-0, 1-1, 2-3 (target 2 left out), 3-4, 4-5, 5-6
+    for i, j in [(0, 0), (1, 1), (2, 3), (3, 4), (4, 5), (5, 6)]:
+        cost11[i, j] = 0.1
+    types = [(1, 1), (1, 2), (2, 1)]
+    lo, hi = full_corridor(n, m)
+    beads, total = bead_dp(lo, hi, _full_costs(cost11, types), types, np.ones(n), np.ones(m))
+    assert beads[2] == (2, 2, 2, 3)  # 0-1 bead for target 2
+    assert [(b[0], b[2]) for b in beads if b[1] - b[0] == 1] == [
+        (0, 0), (1, 1), (2, 3), (3, 4), (4, 5), (5, 6)
+    ]  # fmt: skip
+    assert abs(total - (6 * 0.1 + 1.0)) < 1e-5
+
+
+def test_dp_prefers_a_merge_when_it_is_cheaper():
+    types = [(1, 1), (2, 1)]
+    n, m = 2, 1
+    lo, hi = full_corridor(n, m)
+    costs = np.full((2, n + 1, m + 1), np.inf, dtype=np.float32)
+    costs[0, 1, 1] = 0.2
+    costs[0, 2, 1] = 0.2
+    costs[1, 2, 1] = 0.3  # 2-1 at 0.3 beats 1-1 (0.2) + skip (0.5)
+    beads, _ = bead_dp(lo, hi, costs, types, np.full(n, 0.5), np.full(m, 0.5))
+    assert beads == [(0, 2, 0, 1)]
+
+
+def test_every_sentence_once_in_order_random_costs():
+    rng = np.random.default_rng(0)
+    types = [(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1)]
+    for _ in range(20):
+        n, m = rng.integers(1, 12, size=2)
+        lo, hi = full_corridor(n, m)
+        costs = rng.random((len(types), n + 1, m + 1)).astype(np.float32)
+        beads, _ = bead_dp(lo, hi, costs, types, rng.random(n), rng.random(m))
+        assert [i for b in beads for i in range(b[0], b[1])] == list(range(n))
+        assert [j for b in beads for j in range(b[2], b[3])] == list(range(m))
+        assert all((b[1] - b[0], b[3] - b[2]) in types + [(1, 0), (0, 1)] for b in beads)
+
+
+def test_corridor_matches_full_search_on_long_parallel_vectors():
+    """The coarse-to-fine corridor contains the true path of a long, shifted parallel text."""
+    rng = np.random.default_rng(1)
+    n = 3000
+    base = l2_normalise(rng.normal(size=(n, 64)).astype(np.float32))
+    noise = rng.normal(scale=0.1, size=(n, 64)).astype(np.float32)
+    src = base
+    # the target drops 40 sentences in the middle and adds 25 unrelated ones at the start
+    keep = np.r_[0:1000, 1040:n]
+    extra = l2_normalise(rng.normal(size=(25, 64)).astype(np.float32))
+    tgt = l2_normalise(np.vstack([extra, base[keep] + noise[keep]]))
+    lo, hi = find_corridor(src, tgt, radius=8)
+    assert (hi - lo).max() < 200  # a corridor, not the whole matrix
+    for i_src in (0, 500, 999, 1040, 2000, n - 1):
+        j = 25 + int(np.searchsorted(keep, i_src))
+        assert lo[i_src + 1] <= j + 1 <= hi[i_src + 1]
+
+
+def test_corridor_from_points_is_monotone_and_covers_points():
+    pts = [(0, 0), (2, 3), (4, 4), (10, 12)]
+    lo, hi = corridor_from_points(pts, 10, 12, radius=1)
+    assert lo[0] == 0 and hi[-1] == 12
+    assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0)
+    for i, j in pts:
+        assert lo[i] <= j <= hi[i]

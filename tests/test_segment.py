@@ -1,0 +1,68 @@
+from conftest import NTREX, SEED
+
+from aligner.read import normalize_text
+from aligner.segment import MAX_SENTENCE_CHARS, split_text
+
+
+def _check_offsets(text, sentences):
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+    starts = [s.start for s in sentences]
+    assert starts == sorted(starts)
+
+
+def test_english_seed_sentences_and_offsets():
+    text = normalize_text((SEED / "en.txt").read_text(encoding="utf-8"))
+    sents = split_text(text, "en")
+    _check_offsets(text, sents)
+    texts = [s.text for s in sents]
+    assert texts[0] == "Korea, Japan talk of military pact"
+    # a quote followed by attribution stays one sentence; "U.S." does not end one
+    assert any(t.startswith("Kim is to meet this week with U.S. Defense") for t in texts)
+    assert "[YONHAP]" in texts  # the photo credit is its own line piece
+    assert sents[0].para == 0 and sents[-1].para > 5
+
+
+def test_korean_seed_sentences_and_paragraphs():
+    text = normalize_text((SEED / "ko.txt").read_text(encoding="utf-8"))
+    sents = split_text(text, "ko")
+    _check_offsets(text, sents)
+    texts = [s.text for s in sents]
+    # two headline lines are separate sentences, in the same paragraph
+    assert texts[0].startswith("한·일, 미·중 한날 국방장관 회담")
+    assert texts[1] == "김관진-기타자와 서울 회담"
+    assert sents[0].para == sents[1].para == 0
+    assert "2007년 방위청이 방위성으로 승격된 이후론 첫 방한이다." in texts
+    assert len(sents) >= 20
+
+
+def test_one_sentence_per_line_files_keep_lines():
+    en = split_text(normalize_text((NTREX / "en.txt").read_text(encoding="utf-8")), "en")
+    ko = split_text(normalize_text((NTREX / "ko.txt").read_text(encoding="utf-8")), "ko")
+    assert len(en) >= 14 and len(ko) >= 14
+
+
+def test_korean_quote_rules():
+    text = "그는 “이것은 시작일 뿐이다.” “우리는 계속 싸울 것이다.” 그가 말했다."
+    sents = [s.text for s in split_text(text, "ko")]
+    assert sents[0] == "그는 “이것은 시작일 뿐이다.”"
+    assert sents[-1].endswith("그가 말했다.")
+    assert len(sents) == 2
+
+
+def test_overlong_line_is_cut_at_spaces():
+    text = " ".join(["word"] * 2000)  # 10 kB, no punctuation
+    sents = split_text(text, "en")
+    assert len(sents) > 1
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sents)
+    assert " ".join(s.text for s in sents) == text
+
+
+def test_hard_wrapped_prose_is_joined():
+    text = (
+        "This sentence was wrapped by an old text editor because it is long, and\n"
+        "it continues on the next line. A second one.\nTitle Line"
+    )
+    sents = [s.text for s in split_text(text, "en")]
+    assert sents[0].startswith("This sentence was wrapped") and sents[0].endswith("next line.")
+    assert sents[-1] == "Title Line"
