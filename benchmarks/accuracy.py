@@ -6,8 +6,10 @@ Usage: python benchmarks/accuracy.py [--shared ../shared] [--sets ntrex_enko_dev
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,7 @@ def main() -> int:
     ap.add_argument("--sets", nargs="*", default=SETS)
     ap.add_argument("--windows", default="encode", choices=["encode", "compose"])
     ap.add_argument("--out", default=str(HERE / "accuracy.md"))
+    ap.add_argument("--no-perturb", action="store_true", help="Skip the perturbed NTREX sets.")
     args = ap.parse_args()
     eval_dir = Path(args.shared) / "eval"
     if not eval_dir.exists():
@@ -34,8 +37,18 @@ def main() -> int:
     embedder = load_embedder()
     params = AlignParams(windows=args.windows)
     rows = []
-    for name in args.sets:
-        path = eval_dir / f"{name}.jsonl"
+    jobs = [(name, eval_dir / f"{name}.jsonl") for name in args.sets]
+    if not args.no_perturb and (eval_dir / "raw" / "ntrex").exists():
+        sys.path.insert(0, str(HERE))
+        from perturb import LEVELS, perturbed_set
+
+        tmp = Path(tempfile.mkdtemp())
+        for level in LEVELS:
+            path = tmp / f"ntrex_perturbed_{level}.jsonl"
+            docs = perturbed_set(eval_dir / "raw" / "ntrex", level)
+            path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+            jobs.append((f"ntrex_dev_perturbed_{level}", path))
+    for name, path in jobs:
         if not path.exists():
             print(f"{path}: missing, skipped", file=sys.stderr)
             continue
@@ -55,7 +68,9 @@ def main() -> int:
             "",
             f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
             f"Python {platform.python_version()}; date {date.today()}; "
-            "seconds include embedding with a warm cache unless stated.",
+            "seconds include embedding (cache state as it was: see the note below the table).",
+            "Perturbed sets: the dev half of raw NTREX with merges/drops at 5/5, 10/10 and"
+            " 20/20 % (benchmarks/perturb.py, seed 7).",
             f"Command: `python benchmarks/accuracy.py --windows {args.windows}`",
             f"Signature: `{signature if rows else ''}`",
             "",
