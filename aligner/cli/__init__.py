@@ -6,6 +6,7 @@ import click
 
 from .align import align_cmd
 from .evaluate import eval_cmd
+from .extract import extract_cmd
 from .split import split_cmd
 
 
@@ -22,3 +23,4 @@ def main() -> None:
 main.add_command(align_cmd)
 main.add_command(split_cmd)
 main.add_command(eval_cmd)
+main.add_command(extract_cmd)

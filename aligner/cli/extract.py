@@ -1,0 +1,67 @@
+"""`aligner extract`: a saved bilingual page in, DIR/en.txt and DIR/ko.txt out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import run_options
+
+
+@click.command("extract")
+@click.argument("page", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o", "--output-dir", required=True, type=click.Path(file_okay=False),
+    help="Folder for en.txt and ko.txt (created if missing; existing files are replaced).",
+)  # fmt: skip
+@click.option(
+    "--input-format", type=click.Choice(["auto", "text", "html"]), default="auto",
+    show_default=True, help="How to read PAGE; 'auto' looks at the content.",
+)  # fmt: skip
+@click.option("--encoding", default=None, help="Input encoding (default: detect).")
+@click.option("--show-dropped", is_flag=True, help="List every dropped line, with its reason.")
+@run_options
+def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, verbose):
+    """Split a saved web PAGE holding English and Korean text into DIR/en.txt and DIR/ko.txt.
+
+    Lines go to the language most of their letters are written in (Hangul share >= 0.5 is
+    Korean). Navigation, share/print/login/comment widgets, "What's Popular Now", empty image
+    captions, repeated titles and section markers ("Related Korean Article") are dropped;
+    bylines ("By ...", "글=...기자") and photo credits ("[YONHAP]") are kept as metadata, not as
+    text to align; Korean inline sub-heads ("* 소제목=본문") become a heading line of their own.
+    Accepts plain text or a saved .html page.
+    """
+    from ..errors import AlignerError
+    from ..extract import extract_page
+    from ..read import read_text
+
+    decoded = read_text(page, encoding)
+    html = None if input_format == "auto" else input_format == "html"
+    if html is None and str(page).lower().endswith((".html", ".htm")):
+        html = True
+    result = extract_page(decoded.text, html=html)
+    if not result.en.strip() or not result.ko.strip():
+        missing = "English" if not result.en.strip() else "Korean"
+        raise AlignerError(f"{page}: no {missing} text found; is this a page with both languages?")
+    out = Path(output_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "en.txt").write_text(result.en, encoding="utf-8")
+        (out / "ko.txt").write_text(result.ko, encoding="utf-8")
+    except OSError as e:
+        raise AlignerError(f"cannot write to {out}: {e.strerror or e}.") from None
+    if show_dropped:
+        for d in result.dropped:
+            click.echo(f"{d.line}\t{d.reason}\t{d.text}")
+    if verbose:
+        for kind, text in result.metadata:
+            click.echo(f"metadata\t{kind}\t{text}", err=True)
+    if not quiet:
+        s = result.summary()
+        click.echo(
+            f"{out}/en.txt: {s['en_lines']} lines; {out}/ko.txt: {s['ko_lines']} lines; "
+            f"{s['dropped']} lines dropped, {s['metadata']} metadata items"
+            + ("" if show_dropped else " (--show-dropped lists them)"),
+            err=True,
+        )

@@ -1,0 +1,248 @@
+"""Split a saved bilingual web page into its English and Korean texts, without the page furniture.
+
+Users collect pages such as a JoongAng Daily report followed by a "Related Korean Article": both
+languages, wrapped in breadcrumbs, share/print/login widgets and bylines. Aligning such a page
+as it is pairs boilerplate with boilerplate, so we keep titles, captions and body text, send each
+block to the language its letters are written in, and report every dropped line with a reason.
+
+Korean news conventions are recognised rather than aligned: inline sub-heads (``* 소제목=본문``)
+become a heading line of their own followed by the body, photo credits such as ``[YONHAP]`` and
+bylines (``By …``, ``글=…기자``) are kept as metadata, not as sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .read import normalize_text
+
+# A line is Korean when at least this share of its Hangul+Latin letters is Hangul.
+HANGUL_SHARE = 0.5
+
+# Section markers that announce the other language's version of the story.
+_SECTION = re.compile(
+    r"^(related\s+(korean|english)\s+article|관련\s*(영문|한글|국문)?\s*기사)\b.*$", re.I
+)
+# Short interface lines: navigation, widgets, counters, promos (matched on lines without prose).
+_WIDGET = re.compile(
+    r"(\bhome\s*>|>\s*\w+\s*>|print\s+dictionary|\bprint\b|\bshare\b|\blog\s*in\b|\blogin\b|"
+    r"\bsign\s*(in|up)\b|\bsubscribe\b|\bcomments?\b|\bfacebook\b|\btwitter\b|\bpopular\b|"
+    r"\bmost\s+(read|viewed)\b|\bcopyright\b|©|all rights reserved|\bhelp-image\b|\bicon\b|"
+    r"\bstandards board\b|\bnewsletter\b|\badvertisement\b|\(\d+\s*/\s*\d+\s*자?\)|"
+    r"로그인|댓글|공유하기|구독|많이 본|인기\s*기사|기사\s*보내기|글자\s*크기|무단\s*전재)",
+    re.I,
+)
+_IMAGE_WORDS = re.compile(r"^(image|photo|picture|img|icon|lock icon|사진|이미지|\W+)$", re.I)
+_EN_BYLINE = re.compile(
+    r"^(by|written by|reported by)\s+[A-Z][\w.\-']+(\s+[A-Z][\w.\-']+){0,3}\b", re.I
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_KO_BYLINE = re.compile(r"(기자|특파원|통신원|논설위원|객원기자)\s*([\w.+-]+@[\w.-]+)?\s*$")
+_CREDIT = re.compile(
+    r"\s*\[(YONHAP|AP|AFP|REUTERS|EPA|NEWSIS|NEWS1|연합뉴스|뉴시스|뉴스1|[A-Z][A-Z ]{1,20})\]\s*$"
+)
+_SUBHEAD = re.compile(r"^[*■▶◆●○□◇·-]?\s*([^=]{2,40}?)\s*=\s*(\S.*)$")
+_TERMINAL = re.compile(r"[.!?。…\"”’)\]다요]\s*$")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line that did not reach either text, and why (1-based line number in the page text)."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Extracted:
+    """The two texts of a bilingual page, what was set aside as metadata, and what was dropped."""
+
+    en: str
+    ko: str
+    metadata: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+    dropped: list[Dropped] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            "en_lines": len([x for x in self.en.splitlines() if x.strip()]),
+            "ko_lines": len([x for x in self.ko.splitlines() if x.strip()]),
+            "metadata": len(self.metadata),
+            "dropped": len(self.dropped),
+        }
+
+
+def hangul_share(text: str) -> float:
+    """Share of Hangul among Hangul and Latin letters (0 when there are none)."""
+    hangul = sum(1 for c in text if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return hangul / (hangul + latin) if hangul + latin else 0.0
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:2000].lower()
+    return head.startswith("<") and ("<html" in head or "<body" in head or "<!doctype" in head
+                                     or "<div" in head or "<p" in head)  # fmt: skip
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block element per line (parsed with lxml, not regexes)."""
+    import lxml.html
+    from lxml import etree
+
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with a declaration
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as e:
+        from .errors import AlignerError
+
+        raise AlignerError(
+            f"could not parse the HTML page ({e}); save it again or as text."
+        ) from None
+    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//head"):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    blocks = {
+        "p", "div", "li", "ul", "ol", "tr", "table", "section", "article", "header",
+        "footer", "nav", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "title", "figure",
+        "figcaption", "caption", "blockquote", "dd", "dt", "form", "main", "hr",
+    }  # fmt: skip
+    out: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag.lower() == "br":
+            out.append("\n")
+            return
+        block = tag.lower() in blocks
+        if block:
+            out.append("\n\n" if tag.lower() in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
+        if tag.lower() == "img":
+            alt = (el.get("alt") or "").strip()
+            if alt:
+                out.append("\n" + alt + "\n")
+        if el.text and tag:
+            out.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                out.append(child.tail)
+        if block:
+            out.append("\n\n" if tag.lower() in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
+
+    walk(root)
+    text = "".join(out)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= 60 and bool(_TERMINAL.search(line))
+
+
+def _classify(line: str) -> tuple[str, str]:
+    """(kind, payload): kind is keep, section, widget, image, byline, or empty."""
+    s = line.strip()
+    if not s:
+        return "empty", ""
+    if _SECTION.match(s):
+        return "section", s
+    if _IMAGE_WORDS.match(s):
+        return "image", s
+    if not _is_prose(s) and _WIDGET.search(s):
+        return "widget", s
+    if len(s) <= 80 and (_EN_BYLINE.match(s) and (_EMAIL.search(s) or len(s.split()) <= 6)):
+        return "byline", s
+    if (
+        len(s) <= 80
+        and hangul_share(s) >= HANGUL_SHARE
+        and _KO_BYLINE.search(s)
+        and ("=" in s or len(s) <= 30)
+    ):
+        return "byline", s
+    if _EMAIL.fullmatch(s.strip("[]<>() ")):
+        return "byline", s
+    return "keep", s
+
+
+def extract_page(text: str, html: bool | None = None) -> Extracted:
+    """Split a saved bilingual page (plain text or HTML) into English and Korean texts.
+
+    ``html=None`` decides from the content. Blocks go to the language that holds most of their
+    letters (Hangul share ≥ 0.5 → Korean); paragraphs (blank-line separated) are kept.
+    """
+    if html is None:
+        html = looks_like_html(text)
+    if html:
+        text = html_to_text(text)
+    text = normalize_text(text)
+    lines = text.split("\n")
+    paras: dict[str, list[list[str]]] = {"en": [[]], "ko": [[]]}
+    result = Extracted("", "")
+    seen: set[str] = set()
+    prev_dropped = False  # a widget's text often runs on over a second short line
+
+    def drop(i: int, s: str, reason: str) -> None:
+        result.dropped.append(Dropped(i + 1, s, reason))
+
+    for i, raw in enumerate(lines):
+        kind, s = _classify(raw)
+        if kind == "empty":
+            for p in paras.values():
+                if p[-1]:
+                    p.append([])
+            prev_dropped = False
+            continue
+        if kind == "keep" and prev_dropped and not _is_prose(s) and len(s) < 60:
+            kind = "widget"  # continuation of the dropped line above, same block
+        if kind == "section":
+            result.metadata.append(("section", s))
+            drop(i, s, "section marker")
+        elif kind == "widget":
+            drop(i, s, "navigation/widget")
+        elif kind == "image":
+            drop(i, s, "empty image caption")
+        elif kind == "byline":
+            result.metadata.append(("byline", s))
+            drop(i, s, "byline (metadata)")
+        elif s in seen:
+            drop(i, s, "repeated line")
+            kind = "repeat"
+        if kind != "keep":
+            prev_dropped = kind in ("widget", "image")
+            continue
+        prev_dropped = False
+        seen.add(s)
+        lang = "ko" if hangul_share(s) >= HANGUL_SHARE else "en"
+        if not any(c.isalpha() for c in s):
+            drop(i, s, "no letters")
+            continue
+        credit = _CREDIT.search(s)
+        if credit and len(s) > len(credit.group(0)) + 20:
+            result.metadata.append(("credit", credit.group(1)))
+            drop(i, credit.group(0).strip(), "photo credit (metadata)")
+            s = s[: credit.start()].rstrip()
+        sub = _SUBHEAD.match(s) if lang == "ko" else None
+        if (
+            sub
+            and hangul_share(sub.group(1)) >= HANGUL_SHARE
+            and not _TERMINAL.search(sub.group(1))
+        ):
+            result.metadata.append(("subhead", sub.group(1)))
+            p = paras[lang]
+            if p[-1]:
+                p.append([])
+            p[-1].append(sub.group(1))
+            p.append([sub.group(2)])
+            continue
+        paras[lang][-1].append(s)
+    result.en = _join(paras["en"])
+    result.ko = _join(paras["ko"])
+    return result
+
+
+def _join(paras: list[list[str]]) -> str:
+    body = "\n\n".join("\n".join(p) for p in paras if p)
+    return body + "\n" if body else ""
