@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo test lint bench bench-accuracy clean
+.PHONY: demo test browser docs lint bench bench-accuracy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,19 @@ demo: $(STAMP)
 	@echo "--- first pairs of out/ntrex.tsv (src, tgt, score, type) ---"
 	@cut -f1-4 out/ntrex.tsv | head -n 4
 
-test: $(STAMP)
+# Best effort, never fails the build: the browser test of the HTML review page needs Chromium
+# (and a Korean font for legible screenshots); without them that test skips with a message.
+browser:
+	@{ command -v chromium && [ -d /usr/share/fonts/truetype/nanum ]; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && apt-get install -y -qq chromium fonts-nanum) >/dev/null 2>&1; } || true
+
+test: $(STAMP) browser
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# docs/review.png (the seed alignment's review page) and docs/heatmap.png, for the README.
+docs: $(STAMP) browser
+	$(BIN)/python docs/make_figures.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks

@@ -99,6 +99,17 @@ class Alignment:
 
         return write_tmx(self, path, **options)
 
+    def to_html(self, path: str | Path | None = None, **options) -> str | None:
+        """Self-contained HTML review page; see :func:`aligner.formats.html.write_html`."""
+        from .formats.html import write_html
+
+        return write_html(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        from .formats.html import repr_html
+
+        return repr_html(self)
+
 
 def check_complete(beads: list[Bead], n_src: int, n_tgt: int) -> None:
     """Every sentence in exactly one bead, in order: the invariant nothing may break."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from .align import align_cmd
+from .convert import convert_cmd
 from .evaluate import eval_cmd
 from .extract import extract_cmd
 from .split import split_cmd
+from .validate import validate_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -24,3 +26,5 @@ main.add_command(align_cmd)
 main.add_command(split_cmd)
 main.add_command(eval_cmd)
 main.add_command(extract_cmd)
+main.add_command(validate_cmd)
+main.add_command(convert_cmd)

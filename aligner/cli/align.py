@@ -17,9 +17,12 @@ from .common import build_params_and_embedder, model_options, run_options
     "--output",
     default="-",
     show_default=True,
-    help="Output file; format from the extension (.tsv, .jsonl, .tmx); '-' = TSV on stdout.",
+    help="Output file; format from the extension (.tsv, .jsonl, .tmx, .moses); '-' = TSV on "
+    "stdout. Moses: '-o out' with '-f moses' (or '-o out.moses') writes out.en and out.ko.",
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx"]), default=None)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx", "moses"]), default=None
+)
 @click.option("--src-lang", default="en", show_default=True, help="Language of SRC_FILE.")
 @click.option("--tgt-lang", default="ko", show_default=True, help="Language of TGT_FILE.")
 @click.option("--encoding", default=None, help="Input encoding for both files (default: detect).")
@@ -29,12 +32,37 @@ from .common import build_params_and_embedder, model_options, run_options
 @click.option(
     "--tmx-include-unaligned", is_flag=True, help="TMX: also write units with one side only."
 )
+@click.option(
+    "--tmx-props",
+    type=click.Choice(["none", "minimal", "full"]),
+    default="minimal",
+    show_default=True,
+    help="TMX <prop>s per unit: minimal = x-score, x-alignment-type; full adds x-src-ids, "
+    "x-tgt-ids, x-source-file, x-target-file.",
+)
+@click.option(
+    "--tmx-dedupe", is_flag=True, help="TMX: drop exact duplicate (source, target) pairs."
+)
+@click.option(
+    "--min-score",
+    type=float,
+    default=None,
+    help="Drop aligned beads scoring under this (similarity, higher is better; "
+    "unaligned beads are kept in TSV/JSONL).",
+)
+@click.option(
+    "--html",
+    "html_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Also write a self-contained HTML review page (side by side, scores, heatmap).",
+)
 @model_options
 @run_options
 def align_cmd(
     src_file, tgt_file, output, fmt, src_lang, tgt_lang, encoding, header,
-    tmx_src_code, tmx_tgt_code, tmx_include_unaligned,
-    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, quiet, verbose,
+    tmx_src_code, tmx_tgt_code, tmx_include_unaligned, tmx_props, tmx_dedupe, min_score,
+    html_path, model, threads, no_cache, windows, max_src, max_tgt, skip_cost, quiet, verbose,
 ):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
@@ -42,7 +70,11 @@ def align_cmd(
     or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
     (higher is better; 0 for unaligned sentences).
     """
+    from ..errors import AlignerError
     from ..formats import format_for
+    from ..formats.jsonl import write_jsonl
+    from ..formats.moses import write_moses
+    from ..formats.tsv import write_tsv
     from ..pipeline import align_texts
     from ..read import read_text
 
@@ -61,17 +93,28 @@ def align_cmd(
     )  # fmt: skip
     extra = ""
     if fmt == "tsv":
-        result.to_tsv(output, header=header)
+        write_tsv(result, output, header=header, min_score=min_score)
     elif fmt == "jsonl":
-        result.to_jsonl(output)
+        write_jsonl(result, output, min_score=min_score)
+    elif fmt == "moses":
+        if output == "-":
+            raise AlignerError("Moses output is two files: give -o PREFIX (writes PREFIX.en ...).")
+        src_out, tgt_out, lines = write_moses(result, output, min_score=min_score)
+        extra = f", {lines} lines in {src_out} and {tgt_out}"
     else:
         stats = result.to_tmx(
             output, src_code=tmx_src_code, tgt_code=tmx_tgt_code,
-            include_unaligned=tmx_include_unaligned,
+            include_unaligned=tmx_include_unaligned, min_score=min_score, props=tmx_props,
+            dedupe=tmx_dedupe, source_file=str(src_file), target_file=str(tgt_file),
         )  # fmt: skip
         extra = f", {stats['units']} TMX units"
+        if stats["duplicates_removed"]:
+            extra += f", {stats['duplicates_removed']} duplicates removed"
         if stats["illegal_chars_removed"]:
             extra += f", {stats['illegal_chars_removed']} illegal characters removed"
+    if html_path:
+        result.to_html(html_path, embedder=embedder)
+        extra += f", review page {html_path}"
     if not quiet and output != "-":
         s = result.summary()
         click.echo(

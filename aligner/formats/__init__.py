@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import AlignerError
 
-FORMATS = {".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".tmx": "tmx"}
+FORMATS = {".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".tmx": "tmx", ".moses": "moses"}
 
 
 def format_for(path: str, explicit: str | None = None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ._io import write_text_output
 
 
-def jsonl_lines(alignment):
+def jsonl_lines(alignment, min_score: float | None = None):
     meta = {
         "meta": {
             "signature": alignment.signature,
@@ -19,6 +19,8 @@ def jsonl_lines(alignment):
     }
     yield json.dumps(meta, ensure_ascii=False)
     for b in alignment.beads:
+        if min_score is not None and b.aligned and b.score < min_score:
+            continue
         yield json.dumps(
             {
                 "src_ids": list(b.src_ids),
@@ -34,6 +36,6 @@ def jsonl_lines(alignment):
         )
 
 
-def write_jsonl(alignment, path: str | Path | None = None):
-    text = "".join(line + "\n" for line in jsonl_lines(alignment))
+def write_jsonl(alignment, path: str | Path | None = None, min_score: float | None = None):
+    text = "".join(line + "\n" for line in jsonl_lines(alignment, min_score))
     return write_text_output(text, path)

@@ -33,6 +33,9 @@ def clean_segment(text: str) -> tuple[str, int]:
     return _SPACES.sub(" ", cleaned).strip(), n
 
 
+TMX_PROPS = ("none", "minimal", "full")
+
+
 def write_tmx(
     alignment,
     path: str | Path,
@@ -40,14 +43,64 @@ def write_tmx(
     tgt_code: str | None = None,
     include_unaligned: bool = False,
     min_score: float | None = None,
+    props: str = "minimal",
+    dedupe: bool = False,
+    source_file: str | None = None,
+    target_file: str | None = None,
 ) -> dict:
-    """Write the alignment as TMX 1.4; returns counts (units, skipped, illegal characters)."""
-    from .. import __version__
+    """Write the alignment as TMX 1.4; returns counts (units, skipped, duplicates, illegal
+    characters). ``props``: 'none', 'minimal' (x-score, x-alignment-type) or 'full' (also
+    x-src-ids, x-tgt-ids, x-source-file, x-target-file). ``dedupe`` drops exact duplicates of
+    the normalised (source, target) pair, keeping the first."""
+    from .units import units_from_alignment
 
-    src_code = src_code or language_code(alignment.src_lang)
-    tgt_code = tgt_code or language_code(alignment.tgt_lang)
+    return write_tmx_units(
+        units_from_alignment(alignment),
+        path,
+        src_code=src_code or language_code(alignment.src_lang),
+        tgt_code=tgt_code or language_code(alignment.tgt_lang),
+        signature=alignment.signature,
+        include_unaligned=include_unaligned,
+        min_score=min_score,
+        props=props,
+        dedupe=dedupe,
+        source_file=source_file,
+        target_file=target_file,
+    )
+
+
+def write_tmx_units(
+    units,
+    path: str | Path,
+    src_code: str = "en-US",
+    tgt_code: str = "ko-KR",
+    signature: str = "",
+    include_unaligned: bool = False,
+    min_score: float | None = None,
+    props: str = "minimal",
+    dedupe: bool = False,
+    source_file: str | None = None,
+    target_file: str | None = None,
+) -> dict:
+    """TMX 1.4 from translation units (an alignment's, or rows read back from TSV/JSONL)."""
+    from .. import __version__
+    from .units import dedupe_units
+
+    if props not in TMX_PROPS:
+        raise ValueError(f"props must be one of {TMX_PROPS}, not {props!r}")
     stats = {"units": 0, "skipped_unaligned": 0, "skipped_score": 0, "illegal_chars_removed": 0}
     stats["long_segments"] = 0
+    stats["duplicates_removed"] = 0
+    kept = []
+    for u in units:
+        if not u.aligned and not include_unaligned:
+            stats["skipped_unaligned"] += 1
+        elif min_score is not None and u.aligned and u.score < min_score:
+            stats["skipped_score"] += 1
+        else:
+            kept.append(u)
+    if dedupe:
+        kept, stats["duplicates_removed"] = dedupe_units(kept)
     now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
         xf.write_declaration()
@@ -64,24 +117,30 @@ def write_tmx(
                 creationdate=now,
             )
             header.set("o-tmf", "aligner")
-            if alignment.signature:
+            if signature and props != "none":
                 prop = etree.SubElement(header, "prop", type="x-signature")
-                prop.text = alignment.signature
+                prop.text = signature
             xf.write(header)
             with xf.element("body"):
-                for bead in alignment.beads:
-                    if not bead.aligned and not include_unaligned:
-                        stats["skipped_unaligned"] += 1
-                        continue
-                    if min_score is not None and bead.aligned and bead.score < min_score:
-                        stats["skipped_score"] += 1
-                        continue
-                    src, n1 = clean_segment(alignment.src_text(bead))
-                    tgt, n2 = clean_segment(alignment.tgt_text(bead))
+                for unit in kept:
+                    src, n1 = clean_segment(unit.src_text)
+                    tgt, n2 = clean_segment(unit.tgt_text)
                     stats["illegal_chars_removed"] += n1 + n2
                     tu = etree.Element("tu")
-                    etree.SubElement(tu, "prop", type="x-score").text = f"{bead.score:.4f}"
-                    etree.SubElement(tu, "prop", type="x-alignment-type").text = bead.type
+                    if props != "none":
+                        etree.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.4f}"
+                        etree.SubElement(tu, "prop", type="x-alignment-type").text = unit.type
+                    if props == "full":
+                        full = {
+                            "x-src-ids": ",".join(map(str, unit.src_ids)),
+                            "x-tgt-ids": ",".join(map(str, unit.tgt_ids)),
+                            "x-source-file": source_file,
+                            "x-target-file": target_file,
+                        }
+                        for kind, value in full.items():
+                            value = clean_segment(value or "")[0]
+                            if value:  # an empty <prop> says nothing; leave it out
+                                etree.SubElement(tu, "prop", type=kind).text = value
                     n_tuv = 0
                     for code, text in ((src_code, src), (tgt_code, tgt)):
                         if not text:

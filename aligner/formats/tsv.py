@@ -33,6 +33,9 @@ def tsv_lines(alignment, header: bool = False, min_score: float | None = None):
         )
 
 
-def write_tsv(alignment, path: str | Path | None = None, header: bool = False):
-    text = "".join(line + "\n" for line in tsv_lines(alignment, header))
+def write_tsv(
+    alignment, path: str | Path | None = None, header: bool = False, min_score: float | None = None
+):
+    """``min_score`` drops aligned beads scoring under it (unaligned beads stay: they score 0)."""
+    text = "".join(line + "\n" for line in tsv_lines(alignment, header, min_score))
     return write_text_output(text, path)

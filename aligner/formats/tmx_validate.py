@@ -1,0 +1,156 @@
+"""Check any TMX file (ours or anyone's) for what makes CAT tools reject or silently drop units.
+
+The checks are in code, so no DTD has to ship with the package: version 1.4, the required
+header attributes, ``srclang`` present in every ``<tu>``, well-formed language tags, no empty
+``<seg>``, no XML-illegal characters, segments over 2,000 characters (Trados's cap). Pass a DTD
+path to also check DTD validity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import AlignerError
+from .tmx import SEGMENT_WARN_CHARS
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+REQUIRED_HEADER = (
+    "creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype",
+)  # fmt: skip
+SEGTYPES = {"block", "paragraph", "sentence", "phrase"}
+# BCP 47 shape (language[-script][-region][-variants]); private-use and grandfathered tags too.
+_LANG_TAG = re.compile(
+    r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"
+    r"(?:-[A-WY-Za-wy-z\d](?:-[A-Za-z\d]{2,8})+)*(?:-[xX](?:-[A-Za-z\d]{1,8})+)?$"
+    r"|^[xX](?:-[A-Za-z\d]{1,8})+$"
+)
+_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+_ILLEGAL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class TmxReport:
+    path: str
+    units: int = 0
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def valid_language_tag(tag: str | None) -> bool:
+    return bool(tag) and bool(_LANG_TAG.match(tag))
+
+
+def _illegal_chars(raw: bytes) -> int:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return 0
+    return len(_ILLEGAL_IN_TEXT.findall(text))
+
+
+def validate_tmx(
+    path: str | Path, dtd: str | Path | None = None, max_listed: int = 20
+) -> TmxReport:
+    """Report problems (the file will be rejected or lose units) and warnings (it may)."""
+    report = TmxReport(str(path))
+    add = report.problems.append
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report.warnings.append("starts with a UTF-8 byte-order mark (some importers choke on it)")
+    bad = _illegal_chars(raw)
+    if bad:
+        add(f"{bad} XML-illegal control characters (e.g. a vertical tab pasted from Word)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=True)
+    try:
+        doc = etree.fromstring(raw, parser).getroottree()
+    except etree.XMLSyntaxError as e:
+        if not bad:
+            add(f"not well-formed XML: {e}")
+        return report
+    root = doc.getroot()
+    if root.tag != "tmx":
+        add(f"the root element is <{root.tag}>, not <tmx>")
+        return report
+    if root.get("version") != "1.4":
+        add(f"version is {root.get('version')!r}; TMX 1.4 files must say version=\"1.4\"")
+    if dtd is not None:
+        try:
+            checker = etree.DTD(str(dtd))
+        except (OSError, etree.DTDParseError) as e:
+            raise AlignerError(f"{dtd}: cannot read the DTD ({e}).") from None
+        if not checker.validate(doc):
+            for err in list(checker.error_log.filter_from_errors())[:max_listed]:
+                add(f"DTD: line {err.line}: {err.message}")
+    header = root.find("header")
+    srclang = None
+    if header is None:
+        add("no <header> element")
+    else:
+        missing = [a for a in REQUIRED_HEADER if not header.get(a)]
+        if missing:
+            add("the header lacks required attributes: " + ", ".join(missing))
+        srclang = header.get("srclang")
+        if srclang and srclang != "*all*" and not valid_language_tag(srclang):
+            add(f"header srclang {srclang!r} is not a valid language tag")
+        if header.get("segtype") and header.get("segtype") not in SEGTYPES:
+            add(f"header segtype {header.get('segtype')!r} is not one of {sorted(SEGTYPES)}")
+        date = header.get("creationdate")
+        if date and not _DATE.match(date):
+            report.warnings.append(f"creationdate {date!r} is not in YYYYMMDDThhmmssZ form")
+    body = root.find("body")
+    if body is None:
+        add("no <body> element")
+        return report
+    listed: dict[str, list[int]] = {}
+
+    def note(kind: str, n: int) -> None:
+        listed.setdefault(kind, []).append(n)
+
+    few_tuv: list[int] = []
+    for n, tu in enumerate(body.iter("tu"), 1):
+        report.units += 1
+        tuvs = tu.findall("tuv")
+        langs = [t.get(XML_LANG) or t.get("lang") for t in tuvs]
+        if len(tuvs) < 2:
+            few_tuv.append(n)
+        if srclang and srclang != "*all*" and srclang not in langs:
+            note(f"with no <tuv> in the source language {srclang}", n)
+        for lang in langs:
+            if not valid_language_tag(lang):
+                note(f"with a missing or malformed language tag ({lang!r})", n)
+        for tuv in tuvs:
+            seg = tuv.find("seg")
+            if seg is None:
+                note("with a <tuv> that has no <seg>", n)
+                continue
+            text = "".join(seg.itertext())
+            if not text.strip():
+                note("with an empty <seg>", n)
+            if len(text) > SEGMENT_WARN_CHARS:
+                report.warnings.append(
+                    f"unit {n}: a segment of {len(text)} characters (over {SEGMENT_WARN_CHARS}; "
+                    "Trados rejects it)"
+                )
+    if report.units == 0:
+        report.warnings.append("the body holds no <tu>")
+    def units(ns: list[int]) -> str:
+        return ", ".join(map(str, ns[:max_listed])) + (" …" if len(ns) > max_listed else "")
+
+    for kind, ns in listed.items():
+        add(f"{len(ns)} {'unit' if len(ns) == 1 else 'units'} {kind} (unit {units(ns)})")
+    if few_tuv:
+        n = len(few_tuv)
+        report.warnings.append(f"{n} units with one language only (unit {units(few_tuv)})")
+    return report
