@@ -27,18 +27,19 @@ class AlignParams:
 
     max_src: int = 3
     max_tgt: int = 3
+    max_total: int = 4  # a + b: 4 allows 1-1, 1-2, 2-1, 2-2, 1-3, 3-1
     windows: str = "encode"  # "encode": re-encode window text; "compose": sum sentence vectors
     radius: int = 8  # corridor half-width around the coarse path (sentences)
     score: ScoreParams = field(default_factory=ScoreParams)
 
     def bead_types(self) -> list[tuple[int, int]]:
-        """1-1 … 1-k and k-1 beads, plus 2-2 where both maxima allow it."""
-        types = [(1, 1)]
-        types += [(1, b) for b in range(2, self.max_tgt + 1)]
-        types += [(a, 1) for a in range(2, self.max_src + 1)]
-        if self.max_src >= 2 and self.max_tgt >= 2:
-            types.append((2, 2))
-        return types
+        """Every a-b bead within the per-side maxima and ``max_total`` sentences in all."""
+        return [
+            (a, b)
+            for a in range(1, self.max_src + 1)
+            for b in range(1, self.max_tgt + 1)
+            if a + b <= self.max_total
+        ]
 
 
 def signature(model_id: str, params: AlignParams) -> str:
@@ -49,7 +50,7 @@ def signature(model_id: str, params: AlignParams) -> str:
     skip = "auto" if s.skip_cost is None else f"{s.skip_cost:g}"
     return (
         f"aligner:{__version__}|model:{model_id}|win:{params.windows}"
-        f"|max:{params.max_src}-{params.max_tgt}|radius:{params.radius}"
+        f"|max:{params.max_src}-{params.max_tgt}-{params.max_total}|radius:{params.radius}"
         f"|margin_k:{s.margin_k}|len_w:{s.length_weight:g}|nm:{s.nm_penalty:g}|skip:{skip}"
     )
 
@@ -106,13 +107,11 @@ def align_sentences(
     timings["align"] = time.perf_counter() - t0
 
     beads = []
-    types = params.bead_types()
     for s0, s1, t0_, t1 in beads_raw:
         a, b = s1 - s0, t1 - t0_
         score = 0.0
         if a and b:
-            jj = t1 - lo[s1]
-            score = float(sims[types.index((a, b))][s1, jj])
+            score = float(sims[(a, b)][s1, t1 - lo[s1]])
         beads.append(Bead(tuple(range(s0, s1)), tuple(range(t0_, t1)), round(score, 6)))
     info = {"timings": timings, **costs_info}
     return Alignment(beads, src_s, tgt_s, src_lang, tgt_lang, sig, info)
@@ -131,7 +130,11 @@ def align_embeddings(
     tgt_len: np.ndarray,
     params: AlignParams,
 ):
-    """The alignment step alone (embeddings given): corridor, costs, DP, widening if needed."""
+    """The alignment step alone (embeddings given): corridor, costs, DP, widening if needed.
+
+    Returns (beads as (src_start, src_end, tgt_start, tgt_end), {bead type: corridor cosines},
+    lo, info).
+    """
     n, m = len(src_len), len(tgt_len)
     types = [(a, b) for a, b in params.bead_types() if a in src_win and b in tgt_win]
     radius = params.radius
@@ -151,7 +154,7 @@ def align_embeddings(
         else:
             lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
     info = {**info, "corridor_width": int((hi - lo).max()) + 1, "cost": total}
-    return beads, [sims[t] for t in types], lo, info
+    return beads, sims, lo, info
 
 
 def align_texts(
