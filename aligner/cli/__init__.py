@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .align import align_cmd
+from .batch import batch_cmd
 from .convert import convert_cmd
 from .evaluate import eval_cmd
 from .extract import extract_cmd
@@ -25,6 +26,7 @@ def main() -> None:
 main.add_command(align_cmd)
 main.add_command(split_cmd)
 main.add_command(eval_cmd)
-main.add_command(extract_cmd)
+main.add_command(batch_cmd)
 main.add_command(validate_cmd)
 main.add_command(convert_cmd)
+main.add_command(extract_cmd)
