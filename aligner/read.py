@@ -36,10 +36,26 @@ _BOMS = (
 )
 
 
+# Formats people pass by mistake: the first bytes say what the file is and what to do instead.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF; convert it to text first (e.g. pdftotext)"),
+    (b"PK\x03\x04", "a zip archive (.docx/.xlsx/.odt are zips); save it as plain text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc); save it as plain text"),
+    (b"{\\rtf", "an RTF document; save it as plain text"),
+    (b"\x1f\x8b", "gzip-compressed; decompress it first"),
+    (b"\x7fELF", "a program, not text"),
+)
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str
+    replaced: int = 0  # undecodable bytes replaced by U+FFFD (a damaged UTF-8 file)
 
 
 def normalize_text(text: str) -> str:
@@ -49,8 +65,78 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def check_not_binary(data: bytes, name: str = "input") -> None:
+    """Refuse images, archives, PDFs and other non-text files with a message naming the file."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise AlignerError(f"{name}: not a text file ({what}).")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL bytes on every other position (ASCII-heavy text)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    # Spaces, digits and line ends give (byte, 0) in little-endian: NULs on odd positions.
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    if odd > 0.01 * half and odd > 4 * even:
+        enc = "utf-16-le"
+    elif even > 0.01 * half and even > 4 * odd:
+        enc = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return enc if "\x00" not in text else None
+
+
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few broken bytes (a file cut mid-character, one bad byte) stays UTF-8.
+
+    Guessing a legacy encoding for it would turn every correct character into mojibake; replacing
+    the few bad bytes keeps the rest. Needs many valid non-ASCII characters per bad byte.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for c in text if ord(c) > 127) - text.count("\ufffd")
+    if 0 < bad and bad * 20 <= good:
+        return Decoded(text, "utf-8", replaced=bad)
+    return None
+
+
+# When the detector's best guess is a rare encoding and a common one fits about as well, the
+# common one wins (charset-normalizer alone calls short French cp1252 text mac_latin2).
+_COMMON = (
+    "cp949", "euc_kr", "cp1252", "latin_1", "cp1251", "cp932", "shift_jis", "euc_jp",
+    "euc_jis_2004", "euc_jisx0213", "gb18030", "gbk", "big5", "cp1250", "iso8859_15", "koi8_r",
+    "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp874",
+)  # fmt: skip
+
+
+def _detect(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    matches = [m for m in from_bytes(data) if m.encoding]
+    if not matches:
+        return None
+    best = matches[0]
+
+    def rank(m) -> int:
+        return min((_COMMON.index(c) for c in m.could_be_from_charset if c in _COMMON),
+                   default=len(_COMMON))  # fmt: skip
+
+    if rank(best) < len(_COMMON):
+        return best.encoding
+    close = [m for m in matches if m.chaos <= best.chaos + 0.1]
+    pick = min(close, key=rank)
+    return pick.encoding if rank(pick) < len(_COMMON) else best.encoding
+
+
 def decode_bytes(data: bytes, name: str = "input", encoding: str | None = None) -> Decoded:
     """Decode bytes: explicit encoding, else BOM, else UTF-8, else a detected legacy encoding."""
+    check_not_binary(data, name)
     if encoding:
         try:
             return Decoded(data.decode(encoding), encoding)
@@ -66,22 +152,27 @@ def decode_bytes(data: bytes, name: str = "input", encoding: str | None = None) 
                 return Decoded(data.decode(enc), enc.replace("-sig", ""))
             except UnicodeDecodeError:
                 break
-    if b"\x00" in data[:4096]:
+    nul = data.find(b"\x00")
+    if nul != -1:
+        enc = _utf16_without_bom(data)
+        if enc:
+            return Decoded(data.decode(enc), enc)
         raise AlignerError(
-            f"{name}: looks like a binary file (NUL bytes), not text; give a plain-text file."
+            f"{name}: looks like a binary file (NUL byte at offset {nul}), not text; "
+            "give a plain-text file (or pass --encoding if it is UTF-16/32 without a BOM)."
         )
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
+    enc = _detect(data)
+    if enc is None:
         raise AlignerError(
             f"{name}: cannot tell the text encoding; convert it to UTF-8 or pass --encoding."
         )
-    enc = best.encoding
     # CP949 is a superset of EUC-KR: prefer it so extended Hangul syllables decode.
     if enc in ("euc_kr", "euc-kr"):
         enc = "cp949"
@@ -110,4 +201,4 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
         except OSError as e:
             raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
     decoded = decode_bytes(data, str(path), encoding)
-    return Decoded(normalize_text(decoded.text), decoded.encoding)
+    return Decoded(normalize_text(decoded.text), decoded.encoding, decoded.replaced)

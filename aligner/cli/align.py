@@ -6,7 +6,13 @@ import time
 
 import click
 
-from .common import build_params_and_embedder, model_options, run_options
+from .common import (
+    build_params_and_embedder,
+    check_outputs_not_inputs,
+    model_options,
+    run_options,
+    warn,
+)
 
 
 @click.command("align")
@@ -57,12 +63,36 @@ from .common import build_params_and_embedder, model_options, run_options
     type=click.Path(dir_okay=False),
     help="Also write a self-contained HTML review page (side by side, scores, heatmap).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Align even when a file does not look like its language (e.g. Korean text given "
+    "as the English side).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["parallel", "comparable"]),
+    default="parallel",
+    show_default=True,
+    help="'parallel': translations, in order (every sentence in a bead). 'comparable': related "
+    "texts that are not translations (e.g. an English report and its related Korean article): "
+    "only the pairs that really correspond, crossing allowed, the rest unaligned.",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Comparable mode: evidence score a pair needs (cosine + small bonuses; default 0.40, "
+    "chosen on benchmarks/comparable.md). Higher = fewer, surer pairs.",
+)
 @model_options
 @run_options
 def align_cmd(
     src_file, tgt_file, output, fmt, src_lang, tgt_lang, encoding, header,
     tmx_src_code, tmx_tgt_code, tmx_include_unaligned, tmx_props, tmx_dedupe, min_score,
-    html_path, model, threads, no_cache, windows, max_src, max_tgt, skip_cost, quiet, verbose,
+    html_path, force, model, threads, no_cache, windows, max_src, max_tgt, skip_cost, quiet, mode,
+    threshold,
+    verbose,
 ):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
@@ -77,20 +107,50 @@ def align_cmd(
     from ..formats.tsv import write_tsv
     from ..pipeline import align_texts
     from ..read import read_text
+    from ..script import check_pair
 
     fmt = format_for(output, fmt)
+    check_outputs_not_inputs([output, html_path], [src_file, tgt_file])
     t0 = time.perf_counter()
     src = read_text(src_file, encoding)
     tgt = read_text(tgt_file, encoding)
     if verbose:
         click.echo(f"{src_file}: {src.encoding}; {tgt_file}: {tgt.encoding}", err=True)
+    if not src.text.strip() and not tgt.text.strip():
+        raise AlignerError(f"{src_file} and {tgt_file} are both empty: nothing to align.")
+    for name, side in ((src_file, src), (tgt_file, tgt)):
+        if side.replaced:
+            warn(f"{name}: {side.replaced} undecodable bytes replaced by U+FFFD (damaged UTF-8).")
+        if not side.text.strip():
+            warn(f"{name} is empty: every sentence of the other file is reported unaligned.")
+    if not force:
+        check_pair(src.text, tgt.text, src_lang, tgt_lang, str(src_file), str(tgt_file))
     params, embedder = build_params_and_embedder(
         model, threads, no_cache, windows, max_src, max_tgt, skip_cost
     )
-    result = align_texts(
-        src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-        params=params,
-    )  # fmt: skip
+    if mode == "comparable":
+        from ..comparable import ComparableParams, align_comparable
+
+        cparams = ComparableParams()
+        if threshold is not None:
+            cparams = ComparableParams(threshold=threshold)
+        result = align_comparable(
+            src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
+            params=cparams,
+        )  # fmt: skip
+    else:
+        result = align_texts(
+            src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
+            params=params,
+        )  # fmt: skip
+        from ..comparable import looks_comparable
+
+        if not quiet and looks_comparable(result):
+            click.echo(
+                "aligner: note: most sentences are unaligned or low-scored; if these texts are "
+                "related but not translations, try --mode comparable.",
+                err=True,
+            )
     extra = ""
     if fmt == "tsv":
         write_tsv(result, output, header=header, min_score=min_score)

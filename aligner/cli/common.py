@@ -99,3 +99,28 @@ def build_params_and_embedder(model, threads, no_cache, windows, max_src, max_tg
         params = replace(params, score=replace(params.score, skip_cost=skip_cost))
     embedder = load_embedder(model, threads=threads, cache=not no_cache)
     return params, embedder
+
+
+def check_outputs_not_inputs(outputs, inputs) -> None:
+    """Refuse to write over an input file: a typo in -o must not destroy the text to align."""
+    import os
+    from pathlib import Path
+
+    ins = [Path(p) for p in inputs if p and str(p) != "-"]
+    for out in outputs:
+        if not out or str(out) == "-":
+            continue
+        o = Path(out)
+        for i in ins:
+            same = o.resolve() == i.resolve()
+            if not same and o.exists() and i.exists():
+                same = os.path.samefile(o, i)  # hard links
+            if same:
+                raise AlignerError(
+                    f"{out}: is also an input file; refusing to overwrite it (choose another -o)."
+                )
+
+
+def warn(message: str) -> None:
+    """A one-line warning on stderr (shown even with --quiet: it says something went wrong)."""
+    click.echo(f"aligner: warning: {message}", err=True)

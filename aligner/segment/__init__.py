@@ -20,6 +20,10 @@ MAX_SENTENCE_CHARS = 1500
 
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = tuple(".!?。！？…:;\"'”’)]」』")
+# Full-width and ideographic sentence punctuation as the splitters understand it. The splitter
+# sees this one-for-one view (same length, so offsets hold); sentences keep the original text.
+_SPLIT_VIEW = str.maketrans({"．": ".", "！": "!", "？": "?", "。": ".", "｡": "."})
+_HAS_END = re.compile(r"[.!?。！？．｡…]")
 
 
 def get_splitter(lang: str) -> Splitter:
@@ -87,7 +91,13 @@ def split_text(text: str, lang: str, splitter: Splitter | None = None) -> list[S
             block = text[bs:be]
             if not block.strip():
                 continue
-            for s, e in splitter.spans(block):
+            if len(block) > MAX_SENTENCE_CHARS and not _HAS_END.search(block):
+                # no sentence punctuation at all (a PDF page, a 1 MB line): the splitter has
+                # nothing to find and kiwipiepy takes minutes on a megabyte; just cap it
+                spans = [(0, len(block))]
+            else:
+                spans = splitter.spans(block.translate(_SPLIT_VIEW))
+            for s, e in spans:
                 for cs, ce in _cap(block, s, e):
                     # trim whitespace so offsets point at the sentence itself
                     while cs < ce and block[cs].isspace():
