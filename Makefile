@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo test browser docs lint bench bench-accuracy bench-speed clean
+.PHONY: demo demo-comparable bench-comparable test browser docs lint bench bench-accuracy bench-speed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,14 @@ bench-speed: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# A saved bilingual page → en.txt/ko.txt → the sentence pairs that really correspond.
+demo-comparable: $(STAMP)
+	@mkdir -p out/seed-page
+	$(BIN)/aligner extract $(SEED)/page.txt -o out/seed-page --show-dropped
+	$(BIN)/aligner align out/seed-page/en.txt out/seed-page/ko.txt --mode comparable -o out/seed-comparable.tsv
+	@echo "--- pairs found (en, ko, score) ---"
+	@awk -F'\t' '$$1 != "" && $$2 != "" {print $$1 "\n  " $$2 "\n  " $$3}' out/seed-comparable.tsv
+
+bench-comparable: $(STAMP)
+	$(BIN)/python benchmarks/comparable.py --shared $(SHARED)

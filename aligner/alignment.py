@@ -38,9 +38,12 @@ class Alignment:
     tgt_lang: str = "ko"
     signature: str = ""
     info: dict = field(default_factory=dict)
+    # "parallel": beads in order; "comparable" (and mining): pairs may cross, but every
+    # sentence is still in exactly one bead.
+    mode: str = "parallel"
 
     def __post_init__(self):
-        check_complete(self.beads, len(self.src), len(self.tgt))
+        check_complete(self.beads, len(self.src), len(self.tgt), ordered=self.mode == "parallel")
 
     def __len__(self) -> int:
         return len(self.beads)
@@ -111,9 +114,14 @@ class Alignment:
         return repr_html(self)
 
 
-def check_complete(beads: list[Bead], n_src: int, n_tgt: int) -> None:
-    """Every sentence in exactly one bead, in order: the invariant nothing may break."""
+def check_complete(beads: list[Bead], n_src: int, n_tgt: int, ordered: bool = True) -> None:
+    """Every sentence in exactly one bead, in order: the invariant nothing may break.
+
+    ``ordered=False`` (comparable mode) still requires exactly once, but allows crossing pairs.
+    """
     src = [i for b in beads for i in b.src_ids]
     tgt = [j for b in beads for j in b.tgt_ids]
+    if not ordered:
+        src, tgt = sorted(src), sorted(tgt)
     if src != list(range(n_src)) or tgt != list(range(n_tgt)):
         raise AssertionError("alignment does not cover every sentence exactly once, in order")
