@@ -33,6 +33,8 @@ class ScoreParams:
     skip_scale: float = 2.0
     gain_weight: float = 8.0  # penalty when a merged sentence adds no similarity
     gain_tau: float = 0.0
+    min_pair_sim: float = 0.1  # below this cosine two windows are unrelated: never a bead
+    skip_cap: float = 1.0  # ceiling on the calibrated skip: unrelated text is never forced
     form: str = "distance"  # how similarity becomes cost: "distance" or "ratio" (margin)
     size_factor: str = "product"  # "product" (a*b, as Vecalign), "mean" ((a+b)/2), "max"
 
@@ -125,7 +127,7 @@ def bead_costs(
     costs = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
     for t, (a, b) in enumerate(types):
         s = sims[(a, b)]
-        valid = (s > INVALID) & (rows >= a) & (cols >= b) & (cols <= m)
+        valid = (s >= params.min_pair_sim) & (rows >= a) & (cols >= b) & (cols <= m)
         ii = np.broadcast_to(rows, s.shape)
         jj = np.clip(cols, 0, m)
         rx = _window_mean(r_src, a, ii.ravel()).reshape(s.shape)
@@ -184,4 +186,4 @@ def _calibrated_skip(costs11: np.ndarray, params: ScoreParams) -> float:
     best_per_row = np.min(np.where(np.isfinite(costs11), costs11, np.inf), axis=1)
     best_per_row = best_per_row[np.isfinite(best_per_row)]
     ref = np.quantile(best_per_row, 1.0 - params.skip_quantile) if best_per_row.size else 0.0
-    return float(params.skip_scale * max(ref, 0.0) / 2.0 + 0.05)
+    return float(min(params.skip_scale * max(ref, 0.0) / 2.0 + 0.05, params.skip_cap))
