@@ -84,3 +84,15 @@ def test_usage_error_exits_2():
 def test_help_explains_scores():
     p = run("align", "--help")
     assert p.returncode == 0 and "higher is better" in p.stdout
+
+
+def test_closed_pipe_is_not_an_error(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("\n".join(f"This is sentence number {i}." for i in range(20000)))
+    p = subprocess.Popen([*ALIGNER, "split", "--lang", "en", str(big)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    p.stdout.readline()
+    p.stdout.close()  # like `| head -1`
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 0
+    assert b"Traceback" not in err and b"Error" not in err

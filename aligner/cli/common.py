@@ -37,6 +37,12 @@ def run_options(f):
         except KeyboardInterrupt:
             click.echo("aligner: interrupted; no output was written.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (`aligner … | head`): stop quietly, as Unix tools do
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as e:  # a bug or an environment failure: say so in one line
