@@ -44,14 +44,17 @@ class AlignParams:
 
 def signature(model_id: str, params: AlignParams) -> str:
     """sacrebleu-style record of every setting, so that a number can be reproduced."""
+    from dataclasses import fields
+
     from . import __version__
 
-    s = params.score
-    skip = "auto" if s.skip_cost is None else f"{s.skip_cost:g}"
+    score = ",".join(
+        f"{f.name}={getattr(params.score, f.name)}" for f in fields(params.score)
+    ).replace("=None", "=auto")
     return (
         f"aligner:{__version__}|model:{model_id}|win:{params.windows}"
         f"|max:{params.max_src}-{params.max_tgt}-{params.max_total}|radius:{params.radius}"
-        f"|margin_k:{s.margin_k}|len_w:{s.length_weight:g}|nm:{s.nm_penalty:g}|skip:{skip}"
+        f"|score:{score}"
     )
 
 
