@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable test browser docs lint bench bench-accuracy bench-speed clean
+.PHONY: demo demo-comparable bench-comparable test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,8 @@ demo-comparable: $(STAMP)
 
 bench-comparable: $(STAMP)
 	$(BIN)/python benchmarks/comparable.py --shared $(SHARED)
+
+# Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
+N ?= 200
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py -n $(N)
