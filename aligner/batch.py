@@ -141,6 +141,11 @@ def _init_worker(options: BatchOptions, subprocess: bool = True) -> None:
 
     if subprocess:
         set_progress(False)
+        # the workers already fill the cores: a BLAS pool per worker would oversubscribe them
+        # (a multi-threaded BLAS made the alignment step ~18x slower on a busy 2-core box)
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(max(1, options.threads))
     _worker["options"] = options
     emb = load_embedder(options.model, threads=options.threads, cache=options.cache)
     getattr(emb, "inner", emb).encode(["."])  # load now: not counted in a pair's seconds

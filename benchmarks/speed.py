@@ -2,7 +2,7 @@
 quadratic DP baseline, a repeated-blocks text, end-to-end time with a cold and a warm cache, and
 embedding throughput → benchmarks/speed.md.
 
-Usage: python benchmarks/speed.py [--shared ../shared] [--sizes 1000 4000 16000 31000]
+Usage: python benchmarks/speed.py [--shared ../shared] [--sizes 1000 4000 16000 31102]
        [--skip-e2e] [--skip-throughput] [--out benchmarks/speed.md]
 
 Sentence vectors of the whole Bible are encoded once (about 62k verses) and kept in
@@ -29,7 +29,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
-SIZES = [1000, 4000, 16000, 31000]
+SIZES = [1000, 4000, 16000, 31102]  # the last: the whole Bible
 FULL_SIZES = [500, 1000, 2000, 4000]
 FULL_LIMIT_S = 60.0
 
@@ -176,16 +176,28 @@ def measure(kind: str, n: int, shared: Path, block: int = 0) -> dict:
     }
 
 
-def run_child(kind: str, n: int, shared: Path, block: int = 0, timeout: float = 600) -> dict:
-    """One measurement in a fresh process, so that its peak memory is its own."""
+BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def run_child(
+    kind: str, n: int, shared: Path, block: int = 0, timeout: float = 600, blas: int = 0
+) -> dict:
+    """One measurement in a fresh process, so that its peak memory is its own.
+    ``blas`` > 0 limits the BLAS thread pool of that process (0: the library's default)."""
     cmd = [sys.executable, __file__, "--child", kind, str(n), str(block), "--shared", str(shared)]
+    env = dict(os.environ)
+    for var in BLAS_VARS:
+        env.pop(var, None)
+        if blas:
+            env[var] = str(blas)
+    label = str(blas) if blas else f"default ({os.cpu_count()})"
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
-        return {"kind": kind, "src": n, "error": f"over {timeout:.0f} s"}
+        return {"kind": kind, "src": n, "blas": label, "error": f"over {timeout:.0f} s"}
     if p.returncode != 0:
-        return {"kind": kind, "src": n, "error": p.stderr.strip().splitlines()[-1:]}
-    return json.loads(p.stdout.strip().splitlines()[-1])
+        return {"kind": kind, "src": n, "blas": label, "error": p.stderr.strip()[-200:]}
+    return {**json.loads(p.stdout.strip().splitlines()[-1]), "blas": label}
 
 
 # ---------------------------------------------------------------- end to end, throughput
@@ -280,6 +292,44 @@ def throughput(shared: Path) -> list[dict]:
     return rows
 
 
+BATCH_BOOKS = ["Ruth", "Jonah", "Joel", "Haggai", "Titus", "Philemon", "Jude", "Obadiah"]
+
+
+def batch_jobs(shared: Path, workdir: Path) -> list[dict]:
+    """`align_batch` on small books (no cache, so every run embeds) with 1 and 2 workers."""
+    from aligner.batch import BatchOptions, align_batch
+
+    _, _, _, docs = load_bible(shared)
+    lines = []
+    for d in docs:
+        name = d["id"].rsplit(".", 1)[-1]
+        if name in BATCH_BOOKS:
+            (workdir / f"{name}.en.txt").write_text("\n".join(d["src"]) + "\n", encoding="utf-8")
+            (workdir / f"{name}.ko.txt").write_text("\n".join(d["tgt"]) + "\n", encoding="utf-8")
+            lines.append(f"{name}.en.txt\t{name}.ko.txt\t{name}\n")
+    (workdir / "manifest.tsv").write_text("".join(lines), encoding="utf-8")
+    rows = []
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        res = align_batch(
+            workdir / "manifest.tsv",
+            workdir / f"out{jobs}",
+            options=BatchOptions(cache=False),
+            jobs=jobs,
+        )
+        rows.append(
+            {
+                "jobs": jobs,
+                "pairs": len(res),
+                "verses": sum(int(r.src_sentences or 0) for r in res),
+                "wall_s": round(time.perf_counter() - t0, 1),
+                "failed": sum(r.status == "failed" for r in res),
+            }
+        )
+        print(f"  batch {rows[-1]}", file=sys.stderr)
+    return rows
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -293,9 +343,15 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    try:
+        rev = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=HERE
+        ).stdout.strip()
+    except OSError:
+        rev = "?"
     return (
         f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"numpy {np.__version__}, load average {load:.1f} at start"
+        f"numpy {np.__version__}, load average {load:.1f} at start, code at git {rev}"
     )
 
 
@@ -308,6 +364,7 @@ def table(rows: list[dict], cols: list[tuple[str, str]]) -> str:
 
 STEP_COLS = [
     ("method", "kind"),
+    ("BLAS threads", "blas"),
     ("src", "src"),
     ("tgt", "tgt"),
     ("seconds", "seconds"),
@@ -328,6 +385,7 @@ def main() -> int:
     ap.add_argument("--book", default="Mark", help="Book for the end-to-end run.")
     ap.add_argument("--skip-e2e", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--out", default=str(HERE / "speed.md"))
     ap.add_argument("--child", nargs=3, metavar=("KIND", "N", "BLOCK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -354,17 +412,22 @@ def main() -> int:
         print("  " + json.dumps(r, ensure_ascii=False), file=sys.stderr)
         return r
 
-    step = [show(run_child("corridor", n, shared)) for n in args.sizes]
+    step = [show(run_child("corridor", n, shared, blas=b)) for b in (0, 1) for n in args.sizes]
     full = []
     for n in args.full_sizes:
-        full.append(show(run_child("full", n, shared, timeout=FULL_LIMIT_S * 2)))
+        full.append(show(run_child("full", n, shared, timeout=FULL_LIMIT_S * 2, blas=1)))
         if full[-1].get("seconds", FULL_LIMIT_S) * 4 > FULL_LIMIT_S:  # the next would pass 1 min
             break
-    repeat = [show(run_child("corridor", n, shared, block=200)) for n in (4000, 16000)]
+    repeat = [
+        show(run_child("corridor", n, shared, block=200, blas=b))
+        for b in (0, 1)
+        for n in (4000, 16000)
+    ]
     for r in repeat:
         r["kind"] = f"corridor, {r['src'] // 200 if r.get('src') else '?'} copies of 200 verses"
     e2e = [] if args.skip_e2e else end_to_end(shared, args.book, Path(tempfile.mkdtemp()))
     tput = [] if args.skip_throughput else throughput(shared)
+    batch = [] if args.skip_batch else batch_jobs(shared, Path(tempfile.mkdtemp()))
 
     parts = [
         "# Speed benchmark",
@@ -379,14 +442,18 @@ def main() -> int:
         "`aligner.pipeline.align_embeddings` with default `AlignParams`. Peak MiB (step): "
         "the rise of the process's peak resident memory during the step (VmHWM reset before "
         "it); process peak includes the loaded embeddings. JIT compilation is done before "
-        "timing. Strict F1 against the verse gold.",
+        "timing. Strict F1 against the verse gold. BLAS threads: the OpenBLAS pool of the "
+        "process as numpy starts it (one thread per core) or limited to 1 "
+        "(`OPENBLAS_NUM_THREADS=1`): the step makes thousands of small matrix products, "
+        "and a multi-threaded BLAS on a busy machine spends its time waiting.",
         "",
         table(step, STEP_COLS),
         "",
         "## Full quadratic DP baseline",
         "",
         "Same costs and bead DP over the whole n × m lattice (no corridor), for sizes while the "
-        f"next one stays under {FULL_LIMIT_S:.0f} s.",
+        f"next one stays under {FULL_LIMIT_S:.0f} s (BLAS limited to 1 thread, as the best "
+        "corridor rows).",
         "",
         table(full, STEP_COLS),
         "",
@@ -434,6 +501,25 @@ def main() -> int:
                     ("sorted", "sorted"),
                     ("sentences / s", "sent_per_s"),
                     ("per CPU-s", "sent_per_cpu_s"),
+                ],
+            ),
+        ]
+    if batch:
+        parts += [
+            "",
+            "## Batch mode: worker processes",
+            "",
+            f"`aligner.batch.align_batch` on {len(BATCH_BOOKS)} small books "
+            f"({', '.join(BATCH_BOOKS)}), no embedding cache, model load included.",
+            "",
+            table(
+                batch,
+                [
+                    ("jobs", "jobs"),
+                    ("pairs", "pairs"),
+                    ("verses (en)", "verses"),
+                    ("wall s", "wall_s"),
+                    ("failed", "failed"),
                 ],
             ),
         ]
