@@ -106,8 +106,8 @@ def _damaged_utf8(data: bytes) -> Decoded | None:
     return None
 
 
-# When the detector's best guess is a rare encoding and a common one fits about as well, the
-# common one wins (charset-normalizer alone calls short French cp1252 text mac_latin2).
+# When a common encoding fits about as well as the detector's best guess, the common one
+# wins (charset-normalizer alone calls short French cp1252 text mac_latin2).
 _COMMON = (
     "cp949", "euc_kr", "cp1252", "latin_1", "cp1251", "cp932", "shift_jis", "euc_jp",
     "euc_jis_2004", "euc_jisx0213", "gb18030", "gbk", "big5", "cp1250", "iso8859_15", "koi8_r",
@@ -127,9 +127,10 @@ def _detect(data: bytes) -> str | None:
         return min((_COMMON.index(c) for c in m.could_be_from_charset if c in _COMMON),
                    default=len(_COMMON))  # fmt: skip
 
-    if rank(best) < len(_COMMON):
-        return best.encoding
-    close = [m for m in matches if m.chaos <= best.chaos + 0.1]
+    close = [
+        m for m in matches
+        if m.chaos <= best.chaos + 0.15 and m.coherence >= best.coherence - 0.05
+    ]  # fmt: skip
     pick = min(close, key=rank)
     return pick.encoding if rank(pick) < len(_COMMON) else best.encoding
 
