@@ -62,7 +62,7 @@ def _coarse_path(src: np.ndarray, tgt: np.ndarray, radius: int) -> list[tuple[in
     windows = {k: (_windows(src, k), _windows(tgt, k)) for k in (1, 2)}
     costs = np.stack(
         [
-            1.0 - corridor_sims(windows[a][0], windows[b][1], lo, width, a, b)
+            (1.0 - corridor_sims(windows[a][0], windows[b][1], lo, width, a, b)) * (a * b)
             for a, b in _COARSE_BEADS
         ]
     )

@@ -142,14 +142,14 @@ def align_embeddings(
     types = [(a, b) for a, b in params.bead_types() if a in src_win and b in tgt_win]
     radius = params.radius
     lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
-    for _attempt in range(4):
+    for attempt in range(4):
         width = int((hi - lo).max()) + 1
         sims = {
             (a, b): corridor_sims(src_win[a], tgt_win[b], lo, width, a, b) for a, b in types
         }
         costs, skip_s, skip_t, info = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
         beads, total = bead_dp(lo, hi, costs, types, skip_s, skip_t)
-        if not touches_edge(beads, lo, hi, m):
+        if attempt == 3 or not touches_edge(beads, lo, hi, m):
             break
         radius *= 2
         if (n + 1) * (m + 1) <= 4 * width * (n + 1):

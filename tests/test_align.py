@@ -65,3 +65,14 @@ def test_compose_windows_mode(embedder, mode):
     tgt = ["회담은 서울에서 열렸고 네 시간 동안 계속됐다.", "아무것도 서명되지 않았다."]
     r = align_sentences(src, tgt, embedder=embedder, params=AlignParams(windows=mode))
     assert r.beads[0].src_ids == (0, 1) and r.beads[0].tgt_ids == (0,)
+
+
+def test_thousands_of_identical_lines_align_one_to_one(embedder):
+    """Repetitive text must not derail the coarse-to-fine corridor (ties at every level)."""
+    from aligner import align_texts
+
+    n = 1500
+    r = align_texts("\n".join(["The same line again."] * n), "\n".join(["같은 줄이 또 있다."] * n),
+                    embedder=embedder)  # fmt: skip
+    assert [b.type for b in r.beads] == ["1-1"] * n
+    assert r.info["corridor_width"] < 200  # the corridor, not the full matrix

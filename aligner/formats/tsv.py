@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ._io import write_text_output
 
-_WS = re.compile(r"[\t\r\n\v\f\u2028\u2029]+")
+# everything a reader may take as a field or line break (str.splitlines counts \x1c-\x1e, \x85)
+_WS = re.compile(r"[\t\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 COLUMNS = ["src_text", "tgt_text", "score", "type", "src_ids", "tgt_ids"]
 
 
