@@ -42,16 +42,31 @@ class ComparableParams:
     merges: bool = True  # allow 2-1 and 1-2
 
 
+def top_k(sims: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """The k largest values along ``axis`` (unordered); ``k`` must not exceed that axis."""
+    if axis == 1:
+        return -np.partition(-sims, k - 1, axis=1)[:, :k]
+    return -np.partition(-sims, k - 1, axis=0)[:k, :]
+
+
+def apply_margin(sims: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Ratio margin of a block of cosines given its rows' and columns' neighbour means.
+
+    Shared with mining (``aligner.mine``), which computes ``r`` and ``c`` block by block.
+    """
+    denom = (r[:, None] + c[None, :]) / 2
+    return sims / np.maximum(denom, 1e-6)
+
+
 def ratio_margin(sims: np.ndarray, k: int) -> np.ndarray:
     """cos(x, y) / mean(avg cos to x's k nearest, avg cos to y's k nearest), row/column-wise."""
     n, m = sims.shape
     if n == 0 or m == 0:
         return sims.copy()
     kr, kc = min(k, m), min(k, n)
-    r = -np.partition(-sims, kr - 1, axis=1)[:, :kr].mean(axis=1)
-    c = -np.partition(-sims, kc - 1, axis=0)[:kc, :].mean(axis=0)
-    denom = (r[:, None] + c[None, :]) / 2
-    return sims / np.maximum(denom, 1e-6)
+    r = top_k(sims, kr, axis=1).mean(axis=1)
+    c = top_k(sims, kc, axis=0).mean(axis=0)
+    return apply_margin(sims, r, c)
 
 
 def mutual_best(scores: np.ndarray) -> list[tuple[int, int]]:

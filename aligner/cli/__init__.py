@@ -9,6 +9,7 @@ from .batch import batch_cmd
 from .convert import convert_cmd
 from .evaluate import eval_cmd
 from .extract import extract_cmd
+from .mine import mine_cmd
 from .split import split_cmd
 from .validate import validate_cmd
 
@@ -30,3 +31,4 @@ main.add_command(batch_cmd)
 main.add_command(validate_cmd)
 main.add_command(convert_cmd)
 main.add_command(extract_cmd)
+main.add_command(mine_cmd)
