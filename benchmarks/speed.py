@@ -301,6 +301,39 @@ def throughput(shared: Path) -> list[dict]:
     return rows
 
 
+WINDOW_SETS = ["ntrex_enko_dev", "textberg_defr"]
+
+
+def window_tradeoff(shared: Path) -> list[dict]:
+    """Windows re-encoded from text versus composed from sentence vectors: F1 and time,
+    no cache (every window is encoded)."""
+    from aligner.embed import load_embedder
+    from aligner.evaluate import evaluate_file
+    from aligner.pipeline import AlignParams
+
+    emb = load_embedder(cache=False)
+    emb.encode(["."])
+    rows = []
+    for name in WINDOW_SETS:
+        path = shared / "eval" / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        for mode in ("encode", "compose"):
+            r = evaluate_file(path, emb, AlignParams(windows=mode))
+            rows.append(
+                {
+                    "set": name,
+                    "windows": mode,
+                    "docs": r["documents"],
+                    "strict_f1": r["strict"]["f1"],
+                    "lax_f1": r["lax"]["f1"],
+                    "seconds": r["seconds"],
+                }
+            )
+            print(f"  windows {rows[-1]}", file=sys.stderr)
+    return rows
+
+
 BATCH_BOOKS = ["Ruth", "Jonah", "Joel", "Haggai", "Titus", "Philemon", "Jude", "Obadiah"]
 
 
@@ -396,6 +429,7 @@ def main() -> int:
     ap.add_argument("--skip-e2e", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--skip-windows", action="store_true")
     ap.add_argument("--out", default=str(HERE / "speed.md"))
     ap.add_argument("--child", nargs=3, metavar=("KIND", "N", "BLOCK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -437,6 +471,7 @@ def main() -> int:
         r["kind"] = f"corridor, {r['src'] // 200 if r.get('src') else '?'} copies of 200 verses"
     e2e = [] if args.skip_e2e else end_to_end(shared, args.book, Path(tempfile.mkdtemp()))
     tput = [] if args.skip_throughput else throughput(shared)
+    windows = [] if args.skip_windows else window_tradeoff(shared)
     batch = [] if args.skip_batch else batch_jobs(shared, Path(tempfile.mkdtemp()))
 
     parts = [
@@ -513,6 +548,27 @@ def main() -> int:
                     ("sorted", "sorted"),
                     ("sentences / s", "sent_per_s"),
                     ("per CPU-s", "sent_per_cpu_s"),
+                ],
+            ),
+        ]
+    if windows:
+        parts += [
+            "",
+            "## Multi-sentence windows: re-encoded or composed",
+            "",
+            "`AlignParams(windows=...)` on the eval sets, each document aligned from its given "
+            "sentences, no cache: `encode` embeds every 1–3-sentence window's text (about 3× "
+            "the model calls), `compose` sums sentence vectors. Seconds include embedding.",
+            "",
+            table(
+                windows,
+                [
+                    ("set", "set"),
+                    ("windows", "windows"),
+                    ("docs", "docs"),
+                    ("strict F1", "strict_f1"),
+                    ("lax F1", "lax_f1"),
+                    ("seconds", "seconds"),
                 ],
             ),
         ]
