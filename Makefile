@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/ruff format --check aligner tests benchmarks
 
-bench: bench-accuracy bench-speed
+bench: bench-accuracy bench-speed bench-mining
 
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
@@ -66,6 +66,11 @@ demo-comparable: $(STAMP)
 
 bench-comparable: $(STAMP)
 	$(BIN)/python benchmarks/comparable.py --shared $(SHARED)
+
+# Mining: NTREX pooled across documents (chooses the default threshold) and 20k Bible verses a
+# side (seconds and memory; the first run embeds 40k verses, several CPU minutes, then cached).
+bench-mining: $(STAMP)
+	$(BIN)/python benchmarks/mining.py --shared $(SHARED)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 200
