@@ -6,7 +6,7 @@ read → segment → embed windows → corridor → similarities → bead costs 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -104,9 +104,10 @@ def align_sentences(
     t0 = time.perf_counter()
     src_len = np.array([len(s) for s in src_txt], dtype=np.float64)
     tgt_len = np.array([len(s) for s in tgt_txt], dtype=np.float64)
-    beads_raw, sims, lo, costs_info = align_embeddings(
-        src_win, tgt_win, src_len, tgt_len, params
-    )
+    with progress(len(params.bead_types()) + 1, "aligning", unit="step") as update:
+        beads_raw, sims, lo, costs_info = align_embeddings(
+            src_win, tgt_win, src_len, tgt_len, params, progress=update
+        )
     timings["align"] = time.perf_counter() - t0
 
     beads = []
@@ -132,23 +133,38 @@ def align_embeddings(
     src_len: np.ndarray,
     tgt_len: np.ndarray,
     params: AlignParams,
+    progress=None,
 ):
     """The alignment step alone (embeddings given): corridor, costs, DP, widening if needed.
 
     Returns (beads as (src_start, src_end, tgt_start, tgt_end), {bead type: corridor cosines},
     lo, info).
+
+    BLAS is held to one thread: the step makes thousands of small matrix products, and a
+    multi-threaded BLAS on a busy machine spent most of its time waiting (up to 18x slower).
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress)
+
+
+def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
     n, m = len(src_len), len(tgt_len)
     types = [(a, b) for a, b in params.bead_types() if a in src_win and b in tgt_win]
     radius = params.radius
     lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
     for attempt in range(4):
         width = int((hi - lo).max()) + 1
-        sims = {
-            (a, b): corridor_sims(src_win[a], tgt_win[b], lo, width, a, b) for a, b in types
-        }
+        sims = {}
+        for a, b in types:
+            sims[(a, b)] = corridor_sims(src_win[a], tgt_win[b], lo, width, a, b)
+            if progress and attempt == 0:
+                progress(1)
         costs, skip_s, skip_t, info = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
         beads, total = bead_dp(lo, hi, costs, types, skip_s, skip_t)
+        if progress and attempt == 0:
+            progress(1)
         if attempt == 3 or not touches_edge(beads, lo, hi, m):
             break
         radius *= 2
@@ -177,8 +193,9 @@ def align_texts(
     if not src_text.strip() and not tgt_text.strip():
         raise AlignerError("both texts are empty: nothing to align.")
     t0 = time.perf_counter()
-    src = split_text(src_text, src_lang)
-    tgt = split_text(tgt_text, tgt_lang)
+    with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
+        src = split_text(src_text, src_lang, progress=update)
+        tgt = split_text(tgt_text, tgt_lang, progress=update)
     split_s = time.perf_counter() - t0
     result = align_sentences(
         src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder, params=params
@@ -186,6 +203,3 @@ def align_texts(
     result.info.setdefault("timings", {})["split"] = split_s
     return result
 
-
-def params_dict(params: AlignParams) -> dict:
-    return asdict(params)

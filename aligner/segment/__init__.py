@@ -82,11 +82,19 @@ def _cap(text: str, s: int, e: int):
         yield s, e
 
 
-def split_text(text: str, lang: str, splitter: Splitter | None = None) -> list[Sentence]:
-    """Split normalised text into sentences with paragraph ids and character offsets."""
+def split_text(
+    text: str, lang: str, splitter: Splitter | None = None, progress=None
+) -> list[Sentence]:
+    """Split normalised text into sentences with paragraph ids and character offsets.
+
+    ``progress(n)``, if given, is called with the number of characters done after each
+    paragraph (books take tens of seconds in kiwipiepy).
+    """
     splitter = splitter or get_splitter(lang)
     out: list[Sentence] = []
     for para, (ps, pe) in enumerate(_paragraphs(text)):
+        if progress:
+            progress(pe - ps)
         for bs, be in _lines(text, ps, pe):
             block = text[bs:be]
             if not block.strip():
