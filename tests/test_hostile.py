@@ -140,7 +140,7 @@ def test_ctrl_c_while_reading_exits_130_with_a_message(tmp_path):
     try:
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=120)
     finally:
         os.close(fd)
     assert proc.returncode == 130, err

@@ -10,6 +10,7 @@ from .common import (
     build_params_and_embedder,
     check_outputs_not_inputs,
     model_options,
+    print_verbose,
     run_options,
     warn,
 )
@@ -184,9 +185,4 @@ def align_cmd(
             err=True,
         )
     if verbose:
-        click.echo(f"signature: {result.signature}", err=True)
-        timings = {k: round(v, 2) for k, v in result.info.get("timings", {}).items()}
-        click.echo(f"timings (s): {timings}", err=True)
-        cache = getattr(embedder, "hits", None)
-        if cache is not None:
-            click.echo(f"embedding cache: {embedder.hits} hits, {embedder.misses} misses", err=True)
+        print_verbose(result, embedder)

@@ -130,3 +130,12 @@ def check_outputs_not_inputs(outputs, inputs) -> None:
 def warn(message: str) -> None:
     """A one-line warning on stderr (shown even with --quiet: it says something went wrong)."""
     click.echo(f"aligner: warning: {message}", err=True)
+
+
+def print_verbose(result, embedder=None) -> None:
+    """Signature, stage timings and cache use, on stderr (``--verbose``)."""
+    click.echo(f"signature: {result.signature}", err=True)
+    timings = {k: round(v, 2) for k, v in result.info.get("timings", {}).items()}
+    click.echo(f"timings (s): {timings}", err=True)
+    if getattr(embedder, "hits", None) is not None:
+        click.echo(f"embedding cache: {embedder.hits} hits, {embedder.misses} misses", err=True)

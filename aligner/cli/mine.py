@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import click
 
-from .common import check_outputs_not_inputs, run_options
+from .common import check_outputs_not_inputs, print_verbose, run_options
 
 
 @click.command("mine")
@@ -113,6 +113,4 @@ def mine_cmd(
             err=True,
         )
     if verbose:
-        click.echo(f"signature: {result.signature}", err=True)
-        timings = {key: round(v, 2) for key, v in result.info.get("timings", {}).items()}
-        click.echo(f"timings (s): {timings}", err=True)
+        print_verbose(result, embedder)
