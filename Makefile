@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/ruff format --check aligner tests benchmarks
 
-bench: bench-accuracy bench-speed bench-mining
+bench: bench-accuracy bench-speed bench-comparable bench-mining
 
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
