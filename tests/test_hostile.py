@@ -119,13 +119,20 @@ def test_interrupted_write_leaves_old_file_and_no_partial(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tmx"]
 
 
+def _fresh_signals():
+    """Run the child as a shell would: SIGINT default and unblocked, whatever libraries loaded
+    earlier in this test process did to the inherited signal state."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_reading_exits_130_with_a_message(tmp_path):
     fifo = tmp_path / "src.fifo"
     os.mkfifo(fifo)
     out = tmp_path / "out.tmx"
     proc = subprocess.Popen(
         [*ALIGNER, "align", str(fifo), str(NTREX / "ko.txt"), "-o", str(out)],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, preexec_fn=_fresh_signals,
     )  # fmt: skip
     # Opening the FIFO's write end without blocking succeeds only once the aligner has opened
     # it for reading: from then on it waits inside its own error handling for our data.
@@ -155,7 +162,7 @@ def test_ctrl_c_during_alignment_leaves_no_output(tmp_path):
     out = tmp_path / "out.tmx"
     proc = subprocess.Popen(
         [*ALIGNER, "align", str(en), str(ko), "-o", str(out), "-v", "--no-cache"],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, preexec_fn=_fresh_signals,
     )  # fmt: skip
     first = proc.stderr.readline()  # the encodings line: the run is under way
     assert "utf-8" in first
