@@ -13,7 +13,8 @@ class Bead:
     """A group of source sentences aligned to a group of target sentences.
 
     ``score`` is the cosine similarity of the two sides' embeddings (−1…1, higher is better;
-    with the bundled model ≥ 0.6 is usually a real translation); 0.0 for unaligned beads.
+    with the bundled model real translations score about 0.5–0.9, unrelated sentences below
+    0.3); 0.0 for unaligned beads. Mining results score by ratio margin instead (see mine.py).
     """
 
     src_ids: tuple[int, ...]
