@@ -192,11 +192,6 @@ def _write(result, out: Path, opts: BatchOptions) -> None:
 # ------------------------------------------------------------------ driver
 
 
-def default_jobs() -> int:
-    """One worker: on a busy machine a second process slowed the model (see benchmarks)."""
-    return 1
-
-
 def read_summary(path: str | Path) -> dict[str, PairResult]:
     """Rows of a previous summary, by pair name (empty if absent or unreadable)."""
     p = Path(path)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-INF = np.float32(np.inf)
-
 
 @njit(cache=True)
 def _dp(lo, hi, costs, bead_a, bead_b, skip_src, skip_tgt):  # pragma: no cover - compiled

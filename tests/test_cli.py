@@ -96,3 +96,39 @@ def test_closed_pipe_is_not_an_error(tmp_path):
     _, err = p.communicate(timeout=120)
     assert p.returncode == 0
     assert b"Traceback" not in err and b"Error" not in err
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["-o", "-", "-f", "tmx"], "TMX output cannot go to stdout"),
+        (["-o", "-", "-f", "moses"], "Moses output cannot go to stdout"),
+        (["-o", "-", "--html", "-"], "both write to stdout"),
+    ],
+)
+def test_outputs_that_cannot_go_to_stdout(tmp_path, extra, message):
+    p = run("align", NTREX / "en.txt", NTREX / "ko.txt", *extra, cwd=tmp_path)
+    assert p.returncode == 1 and message in p.stderr
+    assert list(tmp_path.iterdir()) == []  # no file called '-', '-.en' or '-.ko'
+
+
+def test_output_folder_and_permissions(tmp_path):
+    (tmp_path / "dir.tsv").mkdir()
+    p = run("align", NTREX / "en.txt", NTREX / "ko.txt", "-o", tmp_path / "dir.tsv")
+    assert p.returncode == 1 and "is a folder" in p.stderr and "Traceback" not in p.stderr
+    out = tmp_path / "ok.tsv"
+    assert run("align", NTREX / "en.txt", NTREX / "ko.txt", "-o", out, "-q").returncode == 0
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+
+
+def test_convert_refuses_to_overwrite_its_input(tmp_path):
+    out = tmp_path / "a.tsv"
+    assert run("align", NTREX / "en.txt", NTREX / "ko.txt", "-o", out, "-q").returncode == 0
+    before = out.read_bytes()
+    p = run("convert", out, out)
+    assert p.returncode == 1 and "also an input" in p.stderr
+    assert out.read_bytes() == before

@@ -48,7 +48,9 @@ from .common import (
     "x-tgt-ids, x-source-file, x-target-file.",
 )
 @click.option(
-    "--tmx-dedupe", is_flag=True, help="TMX: drop exact duplicate (source, target) pairs."
+    "--tmx-dedupe",
+    is_flag=True,
+    help="TMX: drop duplicate (source, target) pairs (ignoring case, width, spacing).",
 )
 @click.option(
     "--min-score",
@@ -111,7 +113,18 @@ def align_cmd(
     from ..script import check_pair
 
     fmt = format_for(output, fmt)
+    if html_path == "-" and output == "-":
+        raise AlignerError("--html - and -o - would both write to stdout; give one a file name.")
     check_outputs_not_inputs([output, html_path], [src_file, tgt_file])
+    if mode == "comparable":
+        unused = [name for name, value, default in (
+            ("--max-src", max_src, 3), ("--max-tgt", max_tgt, 3),
+            ("--skip-cost", skip_cost, None), ("--windows", windows, "encode"),
+        ) if value != default]  # fmt: skip
+        if unused:
+            warn(f"{', '.join(unused)} only apply to --mode parallel; ignored.")
+    elif threshold is not None:
+        warn("--threshold only applies to --mode comparable; ignored.")
     t0 = time.perf_counter()
     src = read_text(src_file, encoding)
     tgt = read_text(tgt_file, encoding)
@@ -146,7 +159,8 @@ def align_cmd(
         )  # fmt: skip
         from ..comparable import looks_comparable
 
-        if not quiet and looks_comparable(result):
+        both_sides = bool(result.src) and bool(result.tgt)
+        if not quiet and both_sides and looks_comparable(result):
             click.echo(
                 "aligner: note: most sentences are unaligned or low-scored; if these texts are "
                 "related but not translations, try --mode comparable.",

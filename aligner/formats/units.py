@@ -127,14 +127,20 @@ def read_jsonl_units(path: str | Path) -> tuple[list[Unit], dict]:
                     obj = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise AlignerError(f"{path}, line {n}: not JSON ({e.msg}).") from None
-                if "meta" in obj:
+                if isinstance(obj, dict) and "meta" in obj:
                     meta = obj["meta"]
                     continue
-                src, tgt = str(obj.get("src_text", "")), str(obj.get("tgt_text", ""))
-                src_ids = tuple(obj.get("src_ids") or ())
-                tgt_ids = tuple(obj.get("tgt_ids") or ())
+                if not isinstance(obj, dict) or not ({"src_text", "tgt_text"} & set(obj)):
+                    raise AlignerError(
+                        f"{path}, line {n}: not an aligner row (needs src_text/tgt_text)."
+                    )
+                where = f"{path}, line {n}"
+                src, tgt = str(obj.get("src_text") or ""), str(obj.get("tgt_text") or "")
+                src_ids = _parse_ids(",".join(map(str, obj.get("src_ids") or ())), where)
+                tgt_ids = _parse_ids(",".join(map(str, obj.get("tgt_ids") or ())), where)
                 kind = obj.get("type") or _type_of(src_ids, tgt_ids, src, tgt)
-                units.append(Unit(src, tgt, float(obj.get("score") or 0.0), kind, src_ids, tgt_ids))
+                score = _parse_score(str(obj.get("score") or ""), where)
+                units.append(Unit(src, tgt, score, kind, src_ids, tgt_ids))
     except OSError as e:
         raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
     return units, meta
