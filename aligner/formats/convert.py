@@ -9,7 +9,8 @@ from pathlib import Path
 from ..errors import AlignerError
 from . import format_for
 from ._io import write_text_output
-from .tsv import COLUMNS, clean_cell
+from .jsonl import unit_record
+from .tsv import units_tsv_lines
 from .units import Unit, read_jsonl_units, read_tsv_units, select_units
 
 INPUT_FORMATS = {".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl"}
@@ -28,26 +29,12 @@ def read_units(path: str | Path, fmt: str | None = None) -> tuple[list[Unit], di
 
 
 def _tsv_text(units, header: bool) -> str:
-    lines = ["\t".join(COLUMNS)] if header else []
-    for u in units:
-        cells = [clean_cell(u.src_text), clean_cell(u.tgt_text), f"{u.score:.4f}", u.type]
-        cells += [",".join(map(str, u.src_ids)), ",".join(map(str, u.tgt_ids))]
-        lines.append("\t".join(cells))
-    return "".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in units_tsv_lines(units, header))
 
 
 def _jsonl_text(units, meta: dict) -> str:
     lines = [json.dumps({"meta": meta}, ensure_ascii=False)] if meta else []
-    for u in units:
-        lines.append(
-            json.dumps(
-                {
-                    "src_ids": list(u.src_ids), "tgt_ids": list(u.tgt_ids), "type": u.type,
-                    "score": round(u.score, 4), "src_text": u.src_text, "tgt_text": u.tgt_text,
-                },  # fmt: skip
-                ensure_ascii=False,
-            )
-        )
+    lines += [json.dumps(unit_record(u), ensure_ascii=False) for u in units]
     return "".join(line + "\n" for line in lines)
 
 

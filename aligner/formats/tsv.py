@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ._io import write_text_output
+from .units import Unit, select_units, units_from_alignment
 
 # everything a reader may take as a field or line break (str.splitlines counts \x1c-\x1e, \x85)
 _WS = re.compile(r"[\t\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -16,22 +18,19 @@ def clean_cell(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def tsv_lines(alignment, header: bool = False, min_score: float | None = None):
+def units_tsv_lines(units: Iterable[Unit], header: bool = False) -> Iterator[str]:
+    """One row per unit (no newline), after an optional header row."""
     if header:
         yield "\t".join(COLUMNS)
-    for b in alignment.beads:
-        if min_score is not None and b.aligned and b.score < min_score:
-            continue
-        yield "\t".join(
-            [
-                clean_cell(alignment.src_text(b)),
-                clean_cell(alignment.tgt_text(b)),
-                f"{b.score:.4f}",
-                b.type,
-                ",".join(map(str, b.src_ids)),
-                ",".join(map(str, b.tgt_ids)),
-            ]
-        )
+    for u in units:
+        cells = [clean_cell(u.src_text), clean_cell(u.tgt_text), f"{u.score:.4f}", u.type]
+        cells += [",".join(map(str, u.src_ids)), ",".join(map(str, u.tgt_ids))]
+        yield "\t".join(cells)
+
+
+def tsv_lines(alignment, header: bool = False, min_score: float | None = None) -> Iterator[str]:
+    units = select_units(units_from_alignment(alignment), min_score=min_score)
+    return units_tsv_lines(units, header)
 
 
 def write_tsv(

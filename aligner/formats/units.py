@@ -34,16 +34,17 @@ def units_from_alignment(alignment) -> Iterator[Unit]:
         )
 
 
+def keep_unit(u: Unit, include_unaligned: bool = True, min_score: float | None = None) -> bool:
+    """Unaligned units only if asked for; aligned units only at or above ``min_score``."""
+    if not u.aligned:
+        return include_unaligned
+    return min_score is None or u.score >= min_score
+
+
 def select_units(
     units: Iterable[Unit], include_unaligned: bool = True, min_score: float | None = None
 ) -> Iterator[Unit]:
-    """Drop unaligned units (unless asked to keep them) and aligned units under ``min_score``."""
-    for u in units:
-        if not u.aligned:
-            if include_unaligned:
-                yield u
-        elif min_score is None or u.score >= min_score:
-            yield u
+    return (u for u in units if keep_unit(u, include_unaligned, min_score))
 
 
 def normalise_for_dedupe(text: str) -> str:
