@@ -66,3 +66,10 @@ def test_hard_wrapped_prose_is_joined():
     sents = [s.text for s in split_text(text, "en")]
     assert sents[0].startswith("This sentence was wrapped") and sents[0].endswith("next line.")
     assert sents[-1] == "Title Line"
+
+
+def test_korean_quotative_particle_stays_with_the_quote():
+    text = "“여전히 지역 규모의 재난입니다.”라고 적십자가 말했다. “그렇습니다.” 라고 그가 답했다."
+    sents = [s.text for s in split_text(text, "ko")]
+    assert sents == ["“여전히 지역 규모의 재난입니다.”라고 적십자가 말했다.",
+                     "“그렇습니다.” 라고 그가 답했다."]  # fmt: skip

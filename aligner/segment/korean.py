@@ -10,6 +10,8 @@ _CLOSE_QUOTES = "”\"’'」』"
 _QUOTE_QUOTE = re.compile(r"[.?!…][”\"’]\s+(?=[“\"‘])")
 # A short attribution after a closed quote (`“…” 그가 말했다.`) belongs to the quote.
 _SPEECH = re.compile(r"(말했|밝혔|전했|덧붙였|설명했|강조했|주장했|지적했|물었|했다)")
+# `…입니다.”라고 말했다`: a quotative particle right after the closing quote continues the sentence
+_QUOTATIVE = re.compile(r"^(이?라고|이?라며|이?라는|이?라면서|하고|하며|고\s)")
 
 
 @lru_cache(maxsize=1)
@@ -40,12 +42,10 @@ def _fix_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
         if merged:
             ps, pe = merged[-1]
             prev, cur = text[ps:pe].rstrip(), text[s:e].strip()
-            if (
-                prev
-                and prev[-1] in _CLOSE_QUOTES
-                and len(cur) <= 30
-                and _SPEECH.search(cur)
-                and cur[:1] not in "“\"‘"
+            after_quote = prev and prev[-1] in _CLOSE_QUOTES
+            if after_quote and (
+                _QUOTATIVE.match(cur)
+                or (len(cur) <= 30 and _SPEECH.search(cur) and cur[:1] not in "“\"‘")
             ):
                 merged[-1] = (ps, e)
                 continue
