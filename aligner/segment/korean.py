@@ -6,8 +6,9 @@ import re
 from functools import lru_cache
 
 _CLOSE_QUOTES = "”\"’'」』"
-# `…했다.” “그러나…`: a closed quote followed by a new opening quote is a boundary kiwi misses.
-_QUOTE_QUOTE = re.compile(r"[.?!…][”\"’]\s+(?=[“\"‘])")
+# `…했다.” “그러나…` and `…말했다. “그렇다…`: a finished sentence (closed quote or not)
+# followed by an opening quote is a boundary kiwi misses (it nests the quote instead).
+_QUOTE_QUOTE = re.compile(r"([.?!…][”\"’]?)\s+(?=[“\"‘])")
 # A short attribution after a closed quote (`“…” 그가 말했다.`) belongs to the quote.
 _SPEECH = re.compile(r"(말했|밝혔|전했|덧붙였|설명했|강조했|주장했|지적했|물었|했다)")
 # `…입니다.”라고 말했다`: a quotative particle right after the closing quote continues the sentence
@@ -34,7 +35,7 @@ def _fix_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     for s, e in spans:
         cut = s
         for m in _QUOTE_QUOTE.finditer(text, s, e):
-            split.append((cut, m.start() + 2))
+            split.append((cut, m.end(1)))
             cut = m.end()
         split.append((cut, e))
     merged: list[tuple[int, int]] = []
