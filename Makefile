@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/ruff format --check aligner tests benchmarks
 
-bench: bench-accuracy bench-speed bench-comparable bench-mining
+bench: bench-accuracy bench-splitting bench-speed bench-comparable bench-mining
 
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
+
+bench-splitting: $(STAMP)
+	$(BIN)/python benchmarks/splitting.py --shared $(SHARED)
 
 bench-speed: $(STAMP)
 	$(BIN)/python benchmarks/speed.py --shared $(SHARED)
