@@ -94,29 +94,80 @@ def load_eval_set(path: str | Path) -> list[dict]:
     return docs
 
 
-def evaluate_file(path: str | Path, embedder=None, params=None, progress_cb=None) -> dict:
-    """Align each document with its given sentences (no re-splitting) and score it."""
+def _gold_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Where each gold sentence sits in the running text (found in order; (-1, -1) if not)."""
+    spans, pos = [], 0
+    for s in sentences:
+        s = s.strip()
+        i = text.find(s, pos) if s else -1
+        spans.append((i, i + len(s)) if i >= 0 else (-1, -1))
+        if i >= 0:
+            pos = i + len(s)
+    return spans
+
+
+def _to_gold_ids(sentences, spans) -> list[tuple[int, ...]]:
+    """For each of our sentences, the gold sentences it overlaps."""
+    return [
+        tuple(g for g, (gs, ge) in enumerate(spans) if gs < s.end and s.start < ge)
+        for s in sentences
+    ]
+
+
+def beads_in_gold_ids(result, src_spans, tgt_spans) -> Beads:
+    """Our beads re-expressed over gold sentences; beads that share a gold sentence (our
+    splitter cut it in two) are merged, so a link is scored once, by gold sentences."""
+    src_map = _to_gold_ids(result.src, src_spans)
+    tgt_map = _to_gold_ids(result.tgt, tgt_spans)
+    merged: list[tuple[set[int], set[int]]] = []
+    for b in result.beads:
+        s = {g for i in b.src_ids for g in src_map[i]}
+        t = {g for j in b.tgt_ids for g in tgt_map[j]}
+        if not s and not t:
+            continue
+        if merged and (merged[-1][0] & s or merged[-1][1] & t):
+            merged[-1][0].update(s)
+            merged[-1][1].update(t)
+        else:
+            merged.append((s, t))
+    return [(tuple(sorted(s)), tuple(sorted(t))) for s, t in merged]
+
+
+def evaluate_file(
+    path: str | Path, embedder=None, params=None, progress_cb=None, split: bool = False
+) -> dict:
+    """Align each document with its given sentences and score it.
+
+    ``split=True`` runs the full pipeline instead: each document's ``src_text``/``tgt_text``
+    is split by our splitters, and the result is scored by links between gold sentences.
+    """
     from .embed import load_embedder
-    from .pipeline import AlignParams, align_sentences
+    from .pipeline import AlignParams, align_sentences, align_texts
+    from .read import normalize_text
 
     docs = load_eval_set(path)
+    if split and not all("src_text" in d and "tgt_text" in d for d in docs):
+        raise AlignerError(f"{path}: --split needs src_text and tgt_text in every record.")
     embedder = embedder or load_embedder()
     params = params or AlignParams()
     t0 = time.perf_counter()
     golds, tests = [], []
     signature = ""
     for d in docs:
-        result = align_sentences(
-            d["src"],
-            d["tgt"],
-            src_lang=d.get("src_lang", "en"),
-            tgt_lang=d.get("tgt_lang", "ko"),
-            embedder=embedder,
-            params=params,
-        )
+        langs = {"src_lang": d.get("src_lang", "en"), "tgt_lang": d.get("tgt_lang", "ko")}
+        if split:
+            src_text, tgt_text = normalize_text(d["src_text"]), normalize_text(d["tgt_text"])
+            result = align_texts(src_text, tgt_text, **langs, embedder=embedder, params=params)
+            src_spans = _gold_spans(src_text, [normalize_text(s) for s in d["src"]])
+            tgt_spans = _gold_spans(tgt_text, [normalize_text(s) for s in d["tgt"]])
+            tests.append(beads_in_gold_ids(result, src_spans, tgt_spans))
+        else:
+            result = align_sentences(
+                d["src"], d["tgt"], **langs, embedder=embedder, params=params
+            )
+            tests.append([(b.src_ids, b.tgt_ids) for b in result.beads])
         signature = result.signature
         golds.append(d["gold"])
-        tests.append([(b.src_ids, b.tgt_ids) for b in result.beads])
         if progress_cb:
             progress_cb(1)
     scores = score_documents(golds, tests)

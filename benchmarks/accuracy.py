@@ -39,7 +39,10 @@ def main() -> int:
     embedder = load_embedder()
     params = AlignParams(windows=args.windows)
     rows = []
-    jobs = [(name, eval_dir / f"{name}.jsonl") for name in args.sets]
+    jobs = [(name, eval_dir / f"{name}.jsonl", False) for name in args.sets]
+    # the full pipeline: our splitters on the running text, scored by gold-sentence links
+    text_set = eval_dir / "ntrex_enko_dev_text.jsonl"
+    jobs.append(("ntrex_enko_dev_text (own splitting)", text_set, True))
     if not args.no_perturb and (eval_dir / "raw" / "ntrex").exists():
         sys.path.insert(0, str(HERE))
         from perturb import LEVELS, perturbed_set
@@ -49,13 +52,13 @@ def main() -> int:
             path = tmp / f"ntrex_perturbed_{level}.jsonl"
             docs = perturbed_set(eval_dir / "raw" / "ntrex", level)
             path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-            jobs.append((f"ntrex_dev_perturbed_{level}", path))
-    for name, path in jobs:
+            jobs.append((f"ntrex_dev_perturbed_{level}", path, False))
+    for name, path, split in jobs:
         if not path.exists():
             print(f"{path}: missing, skipped", file=sys.stderr)
             continue
         t0 = time.perf_counter()
-        r = evaluate_file(path, embedder, params)
+        r = evaluate_file(path, embedder, params, split=split)
         s, lx = r["strict"], r["lax"]
         rows.append(
             f"| {name} | {r['documents']} | {s['precision']:.4f} | {s['recall']:.4f} "

@@ -32,3 +32,32 @@ def test_ntrex_dev_accuracy_floor(embedder):
     r = evaluate_file(shared_file("eval/ntrex_enko_dev.jsonl"), embedder)
     assert r["strict"]["f1"] >= 0.96
     assert r["lax"]["f1"] >= 0.99
+
+
+def test_full_pipeline_eval_scores_by_gold_sentences(tmp_path, embedder):
+    """--split: our splitter cuts one gold sentence in two; links are still scored per gold."""
+    en = (NTREX / "en.txt").read_text(encoding="utf-8").splitlines()
+    ko = (NTREX / "ko.txt").read_text(encoding="utf-8").splitlines()
+    doc = {"id": "upi", "src_lang": "en", "tgt_lang": "ko", "src": en, "tgt": ko,
+           "gold": [[[i], [i]] for i in range(len(en))],
+           "src_text": " ".join(en), "tgt_text": "\n\n".join(ko)}  # fmt: skip
+    path = tmp_path / "text.jsonl"
+    path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    r = evaluate_file(path, embedder, split=True)
+    assert r["strict"]["f1"] >= 0.85 and r["lax"]["f1"] >= 0.95
+
+
+def test_beads_in_gold_ids_merges_split_gold_sentences():
+    from aligner.alignment import Alignment, Bead
+    from aligner.evaluate import _gold_spans, beads_in_gold_ids
+    from aligner.segment import Sentence
+
+    src_text, tgt_text = "A b. C d! E f.", "가. 나. 다."
+    ours_src = [Sentence("A b.", 0, 4, 0), Sentence("C d!", 5, 9, 0), Sentence("E f.", 10, 14, 0)]
+    ours_tgt = [Sentence("가.", 0, 2, 0), Sentence("나. 다.", 3, 8, 0)]
+    beads = [Bead((0,), (0,), 0.9), Bead((1,), (), 0.0), Bead((2,), (1,), 0.8)]
+    result = Alignment(beads, ours_src, ours_tgt)
+    # gold: "A b. C d!" is one sentence on the source side; the target has three
+    src_spans = _gold_spans(src_text, ["A b. C d!", "E f."])
+    tgt_spans = _gold_spans(tgt_text, ["가.", "나.", "다."])
+    assert beads_in_gold_ids(result, src_spans, tgt_spans) == [((0,), (0,)), ((1,), (1, 2))]

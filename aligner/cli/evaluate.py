@@ -12,10 +12,16 @@ from .common import build_params_and_embedder, model_options, run_options
 @click.command("eval")
 @click.argument("eval_file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--split",
+    is_flag=True,
+    help="Full pipeline: split each record's src_text/tgt_text with our splitters and score "
+    "by links between gold sentences (e.g. ntrex_enko_dev_text.jsonl).",
+)
 @model_options
 @run_options
 def eval_cmd(
-    eval_file, as_json, model, threads, no_cache, windows, max_src, max_tgt, skip_cost,
+    eval_file, as_json, split, model, threads, no_cache, windows, max_src, max_tgt, skip_cost,
     quiet, verbose,
 ):  # fmt: skip
     """Align each document of EVAL_FILE (JSON lines with src, tgt, gold) with its given
@@ -28,7 +34,7 @@ def eval_cmd(
     )
     n_docs = len(load_eval_set(eval_file))
     with progress(n_docs, "documents", unit="doc") as update:
-        result = evaluate_file(eval_file, embedder, params, update)
+        result = evaluate_file(eval_file, embedder, params, update, split=split)
     if as_json:
         click.echo(json.dumps(result))
         return
