@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import doc_model
 from .alignment import Alignment, Bead
 from .corridor import find_corridor, full_corridor, touches_edge
 from .dp import bead_dp
 from .embed import Embedder, load_embedder
 from .errors import AlignerError
 from .progress import progress
-from .scoring import ScoreParams, bead_costs
+from .scoring import ScoreParams, bead_features, fixed_costs
 from .segment import Sentence, split_text
 from .similarity import corridor_sims, window_embeddings
 
@@ -161,8 +162,9 @@ def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
             sims[(a, b)] = corridor_sims(src_win[a], tgt_win[b], lo, width, a, b)
             if progress and attempt == 0:
                 progress(1)
-        costs, skip_s, skip_t, info = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
-        beads, total = bead_dp(lo, hi, costs, types, skip_s, skip_t)
+        feats, ratio = bead_features(sims, lo, hi, src_len, tgt_len, params.score)
+        costs, skip = fixed_costs(feats, n, m, params.score)
+        beads, total = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
         if progress and attempt == 0:
             progress(1)
         if attempt == 3 or not touches_edge(beads, lo, hi, m):
@@ -172,8 +174,22 @@ def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
             lo, hi = full_corridor(n, m)
         else:
             lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
+    info = {"length_ratio": ratio, "skip_cost": skip, "costs": "fixed"}
+    if params.score.fits(n, m) and params.score.fit_rounds > 0:
+        for _ in range(params.score.fit_rounds):
+            model = doc_model.fit(feats, beads, lo)
+            costs, skip = doc_model.model_costs(feats, model, n, params.score.fit_gain_weight)
+            beads, total = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
+        info.update(costs="fitted", skip_cost=skip, bead_prior=_prior_info(model))
     info = {**info, "corridor_width": int((hi - lo).max()) + 1, "cost": total}
     return beads, sims, lo, info
+
+
+def _prior_info(model) -> dict[str, float]:
+    return {
+        ("skip" if t == doc_model.SKIP else f"{t[0]}-{t[1]}"): round(v, 4)
+        for t, v in model.prior.items()
+    }
 
 
 def align_texts(
@@ -202,4 +218,3 @@ def align_texts(
     )
     result.info.setdefault("timings", {})["split"] = split_s
     return result
-

@@ -37,6 +37,22 @@ class ScoreParams:
     skip_cap: float = 1.0  # ceiling on the calibrated skip: unrelated text is never forced
     form: str = "distance"  # how similarity becomes cost: "distance" or "ratio" (margin)
     size_factor: str = "product"  # "product" (a*b, as Vecalign), "mean" ((a+b)/2), "max"
+    # costs: "fixed" (the weights above), "fitted" (a model fitted to the document, see
+    # doc_model.py), "auto" (fitted when both sides have at least fit_min_sentences)
+    costs: str = "auto"
+    fit_min_sentences: int = 100
+    fit_rounds: int = 3
+    fit_gain_weight: float = 10.0  # the merge-evidence penalty, in log-likelihood units
+
+    def fits(self, n: int, m: int) -> bool:
+        """Whether a document of n x m sentences gets fitted costs."""
+        if self.costs not in ("auto", "fixed", "fitted"):
+            raise ValueError(f"unknown costs {self.costs!r} (auto, fixed or fitted)")
+        if self.skip_cost is not None:  # a skip cost given by hand belongs to the fixed costs
+            return False
+        return self.costs == "fitted" or (
+            self.costs == "auto" and min(n, m) >= self.fit_min_sentences
+        )
 
 
 @njit(cache=True)
@@ -100,16 +116,26 @@ def _window_mean(values: np.ndarray, size: int, ends: np.ndarray) -> np.ndarray:
     return (csum[e] - csum[e - size]) / size
 
 
-def bead_costs(
+@dataclass
+class BeadFeatures:
+    """What the costs are made of, per bead type, on the corridor lattice."""
+
+    distance: np.ndarray  # cosine distance over the neighbourhood's (0 = identical)
+    length: np.ndarray  # log length ratio, corrected by the document's ratio (0 = as expected)
+    valid: np.ndarray  # cells where the bead exists and its cosine reaches min_pair_sim
+    inside: np.ndarray  # cells where the bead exists (whatever its cosine)
+    gain: np.ndarray | None  # window cosine minus its best inner pair (merges only)
+
+
+def bead_features(
     sims: dict[tuple[int, int], np.ndarray],
     lo: np.ndarray,
     hi: np.ndarray,
     src_len: np.ndarray,
     tgt_len: np.ndarray,
     params: ScoreParams,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """costs[t, i, jj] for each bead type in ``sims`` order, plus skip costs per sentence."""
-    types = list(sims)
+) -> tuple[dict[tuple[int, int], BeadFeatures], float]:
+    """Per bead type: normalised distance, length mismatch, validity, merge gain."""
     n, m = len(src_len), len(tgt_len)
     width = next(iter(sims.values())).shape[1]
     r_src, r_tgt = neighbourhood_means(sims[(1, 1)], lo, hi, m, params.margin_k)
@@ -124,10 +150,11 @@ def bead_costs(
 
     rows = np.arange(n + 1)[:, None]
     cols = lo[:, None] + np.arange(width)[None, :]
-    costs = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
-    for t, (a, b) in enumerate(types):
+    out = {}
+    for a, b in sims:
         s = sims[(a, b)]
-        valid = (s >= params.min_pair_sim) & (rows >= a) & (cols >= b) & (cols <= m)
+        inside = (s > INVALID) & (rows >= a) & (cols >= b) & (cols <= m)
+        valid = inside & (s >= params.min_pair_sim)
         ii = np.broadcast_to(rows, s.shape)
         jj = np.clip(cols, 0, m)
         rx = _window_mean(r_src, a, ii.ravel()).reshape(s.shape)
@@ -137,23 +164,52 @@ def bead_costs(
             base = np.maximum(0.0, 1.0 - (s / r - 1.0))
         else:
             base = (1.0 - s) / np.maximum(1.0 - r, 0.05)
-        nf = {"product": a * b, "mean": (a + b) / 2.0, "max": max(a, b)}[params.size_factor]
         ls = src_c[ii] - src_c[np.clip(ii - a, 0, n)]
         lt = tgt_c[jj] - tgt_c[np.clip(jj - b, 0, m)]
         delta = np.log((lt + floor * ratio) / (ls * ratio + floor * ratio))
-        c = nf * base
-        c += params.length_weight * delta**2
-        c += params.nm_penalty * (a + b - 2)
-        if params.gain_weight and (a > 1 or b > 1):
+        gain = None
+        if a > 1 or b > 1:
             gain = s - _best_part(sims[(1, 1)], lo, ii, jj, a, b)
-            c += params.gain_weight * np.maximum(0.0, params.gain_tau - gain)
-        costs[t] = np.where(valid, c, np.inf)
+        out[(a, b)] = BeadFeatures(base, delta, valid, inside, gain)
+    return out, float(ratio)
 
+
+def fixed_costs(
+    feats: dict[tuple[int, int], BeadFeatures], n: int, m: int, params: ScoreParams
+) -> tuple[np.ndarray, float]:
+    """Costs with weights chosen on the dev sets, and a skip cost calibrated per document."""
+    types = list(feats)
+    width = next(iter(feats.values())).distance.shape[1]
+    costs = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
+    for t, (a, b) in enumerate(types):
+        f = feats[(a, b)]
+        nf = {"product": a * b, "mean": (a + b) / 2.0, "max": max(a, b)}[params.size_factor]
+        c = nf * f.distance
+        c += params.length_weight * f.length**2
+        c += params.nm_penalty * (a + b - 2)
+        if params.gain_weight and f.gain is not None:
+            c += params.gain_weight * np.maximum(0.0, params.gain_tau - f.gain)
+        costs[t] = np.where(f.valid, c, np.inf)
     if params.skip_cost is not None:
         skip = float(params.skip_cost)
     else:
         skip = _calibrated_skip(costs[types.index((1, 1))], params)
-    info = {"length_ratio": float(ratio), "skip_cost": skip}
+    return costs, skip
+
+
+def bead_costs(
+    sims: dict[tuple[int, int], np.ndarray],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    params: ScoreParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """costs[t, i, jj] for each bead type in ``sims`` order, plus skip costs per sentence."""
+    n, m = len(src_len), len(tgt_len)
+    feats, ratio = bead_features(sims, lo, hi, src_len, tgt_len, params)
+    costs, skip = fixed_costs(feats, n, m, params)
+    info = {"length_ratio": ratio, "skip_cost": skip}
     return costs, np.full(n, skip), np.full(m, skip), info
 
 

@@ -100,6 +100,9 @@ def main() -> int:
 
 ABLATIONS = [
     ("default", {}, {}),
+    ("fixed costs on every document (`--costs fixed`)", {}, {"costs": "fixed"}),
+    ("costs fitted on every document (`--costs fitted`)", {}, {"costs": "fitted"}),
+    ("fitted only from 50 sentences a side", {}, {"fit_min_sentences": 50}),
     ("windows composed from sentence vectors", {"windows": "compose"}, {}),
     ("no merge-evidence penalty", {}, {"gain_weight": 0.0}),
     ("ratio-margin cost instead of normalised distance", {}, {"form": "ratio"}),

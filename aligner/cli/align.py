@@ -93,7 +93,8 @@ from .common import (
 def align_cmd(
     src_file, tgt_file, output, fmt, src_lang, tgt_lang, encoding, header,
     tmx_src_code, tmx_tgt_code, tmx_include_unaligned, tmx_props, tmx_dedupe, min_score,
-    html_path, force, model, threads, no_cache, windows, max_src, max_tgt, skip_cost, quiet, mode,
+    html_path, force, model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs,
+    quiet, mode,
     threshold,
     verbose,
 ):  # fmt: skip
@@ -120,6 +121,7 @@ def align_cmd(
         unused = [name for name, value, default in (
             ("--max-src", max_src, 3), ("--max-tgt", max_tgt, 3),
             ("--skip-cost", skip_cost, None), ("--windows", windows, "encode"),
+            ("--costs", costs, "auto"),
         ) if value != default]  # fmt: skip
         if unused:
             warn(f"{', '.join(unused)} only apply to --mode parallel; ignored.")
@@ -140,7 +142,7 @@ def align_cmd(
     if not force:
         check_pair(src.text, tgt.text, src_lang, tgt_lang, str(src_file), str(tgt_file))
     params, embedder = build_params_and_embedder(
-        model, threads, no_cache, windows, max_src, max_tgt, skip_cost
+        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs
     )
     if mode == "comparable":
         from ..comparable import ComparableParams, align_comparable

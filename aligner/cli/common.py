@@ -93,7 +93,16 @@ _MODEL_OPTIONS = [
         type=float,
         default=None,
         help="Cost of leaving a sentence unaligned (default: calibrated per document). "
-        "Lower leaves more sentences unaligned.",
+        "Lower leaves more sentences unaligned. Implies --costs fixed.",
+    ),
+    click.option(
+        "--costs",
+        type=click.Choice(["auto", "fixed", "fitted"]),
+        default="auto",
+        show_default=True,
+        help="Bead costs: 'fixed' weights chosen on the dev sets, 'fitted' to each document's "
+        "own statistics (similarity, length and bead-type rates), 'auto' fitted for "
+        "documents of 100+ sentences a side.",
     ),
 ]
 
@@ -105,7 +114,9 @@ def model_options(f):
     return f
 
 
-def build_params_and_embedder(model, threads, no_cache, windows, max_src, max_tgt, skip_cost):
+def build_params_and_embedder(
+    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs="auto"
+):
     from dataclasses import replace
 
     from ..embed import load_embedder
@@ -114,8 +125,7 @@ def build_params_and_embedder(model, threads, no_cache, windows, max_src, max_tg
     if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
         raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
     params = AlignParams(max_src=max_src, max_tgt=max_tgt, windows=windows)
-    if skip_cost is not None:
-        params = replace(params, score=replace(params.score, skip_cost=skip_cost))
+    params = replace(params, score=replace(params.score, skip_cost=skip_cost, costs=costs))
     embedder = load_embedder(model, threads=threads, cache=not no_cache)
     return params, embedder
 

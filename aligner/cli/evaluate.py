@@ -22,6 +22,7 @@ from .common import build_params_and_embedder, model_options, run_options
 @run_options
 def eval_cmd(
     eval_file, as_json, split, model, threads, no_cache, windows, max_src, max_tgt, skip_cost,
+    costs,
     quiet, verbose,
 ):  # fmt: skip
     """Align each document of EVAL_FILE (JSON lines with src, tgt, gold) with its given
@@ -30,7 +31,7 @@ def eval_cmd(
     from ..progress import progress
 
     params, embedder = build_params_and_embedder(
-        model, threads, no_cache, windows, max_src, max_tgt, skip_cost
+        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs
     )
     n_docs = len(load_eval_set(eval_file))
     with progress(n_docs, "documents", unit="doc") as update:

@@ -46,9 +46,7 @@ from .common import check_outputs_not_inputs, print_verbose, run_options
     help="TSV: add src_doc and tgt_doc columns (the document each sentence came from; "
     "JSONL always has them).",
 )  # fmt: skip
-@click.option(
-    "--include-unaligned", is_flag=True, help="Also list every sentence left unpaired."
-)
+@click.option("--include-unaligned", is_flag=True, help="Also list every sentence left unpaired.")
 @click.option(
     "--block", default=1024, show_default=True,
     help="Rows per matrix product; memory is about block x (target sentences) x 4 bytes "

@@ -1,0 +1,102 @@
+"""A bead model fitted to the document itself (hard EM), for documents long enough to fit one.
+
+The fixed costs in :mod:`aligner.scoring` carry weights chosen on the dev sets. A long document
+holds enough evidence to set them from its own statistics instead, so after the first alignment
+the costs become log-likelihood ratios of a small generative model, re-fitted to each new path:
+
+- similarity: a true bead's normalised distance is near the path's median, a chance bead's
+  near the median of all corridor cells of its type (merged windows resemble everything more,
+  so each type gets its own chance distribution); shared spread, so the ratio is linear;
+- length: the log length ratio is Gaussian, narrow on the path, wide over the corridor;
+- bead types: the prior of 1-1, 2-1, ..., and skips is their frequency on the path
+  (a Bible book has almost no merges, a yearbook article many).
+
+Measured (benchmarks/accuracy.md): Text+Berg de-fr 0.8977 -> 0.907 strict F1, the Bible
+0.9976 -> 0.9986; on short documents (NTREX news, 5-26 sentences) the estimates are too noisy
+and the fixed costs do better, hence ``ScoreParams.fit_min_sentences``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scoring import BeadFeatures
+
+Type = tuple[int, int]
+SKIP = (0, 1)  # key of the skip prior (1-0 and 0-1 share it)
+
+
+@dataclass(frozen=True)
+class DocModel:
+    similarity: dict[Type, tuple[float, float, float]]  # (true median, chance median, spread)
+    length_sd: tuple[float, float]  # (on the path, over the corridor)
+    prior: dict[Type, float]  # bead type (and SKIP) -> probability
+
+
+def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
+    """Median and MAD-based spread: the true path is a few percent of the corridor."""
+    med = float(np.median(values))
+    return med, max(1.4826 * float(np.median(np.abs(values - med))), floor)
+
+
+def fit(feats: dict[Type, BeadFeatures], beads, lo: np.ndarray, smoothing: float = 1.0) -> DocModel:
+    """Estimate the model from one alignment path (beads as (s0, s1, t0, t1))."""
+    types = list(feats)
+    counts = dict.fromkeys([*types, SKIP], 0)
+    true_x, true_len = [], []
+    for s0, s1, t0, t1 in beads:
+        a, b = s1 - s0, t1 - t0
+        if a == 0 or b == 0:
+            counts[SKIP] += 1
+            continue
+        if (a, b) not in feats:
+            continue
+        counts[(a, b)] += 1
+        jj = t1 - lo[s1]
+        f = feats[(a, b)]
+        true_len.append(f.length[s1, jj])
+        if (a, b) == (1, 1):
+            true_x.append(-f.distance[s1, jj])
+    one = feats[(1, 1)]
+    if true_x:
+        mu_true = float(np.median(true_x))
+    else:  # no 1-1 bead on the path: take the corridor's best few percent as the true ones
+        mu_true = float(np.quantile(-one.distance[one.inside], 0.95))
+    similarity = {}
+    for t in types:
+        f = feats[t]
+        x = -f.distance[f.inside]
+        mu_chance, spread = _robust(x, 0.03) if x.size else (mu_true - 1.0, 0.3)
+        similarity[t] = (mu_true, mu_chance, spread)
+    sd_true = max(float(np.sqrt(np.mean(np.square(true_len)))) if true_len else 0.3, 0.05)
+    corridor_len = one.length[one.inside]
+    sd_chance = float(np.sqrt(np.mean(np.square(corridor_len)))) if corridor_len.size else 1.0
+    sd_chance = max(sd_chance, sd_true * 1.01)
+    total = sum(counts.values()) + smoothing * len(counts)
+    prior = {t: (c + smoothing) / total for t, c in counts.items()}
+    return DocModel(similarity, (sd_true, sd_chance), prior)
+
+
+def model_costs(
+    feats: dict[Type, BeadFeatures], model: DocModel, n: int, gain_weight: float
+) -> tuple[np.ndarray, float]:
+    """Negative log-likelihood ratios of every bead, and of a skipped sentence."""
+    types = list(feats)
+    width = feats[types[0]].distance.shape[1]
+    sd_t, sd_c = model.length_sd
+    costs = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
+    for k, t in enumerate(types):
+        f = feats[t]
+        mu_t, mu_c, spread = model.similarity[t]
+        x = -f.distance
+        score = (mu_t - mu_c) / spread**2 * (x - (mu_t + mu_c) / 2.0)
+        d2 = np.square(f.length)
+        score += -d2 / (2 * sd_t**2) + d2 / (2 * sd_c**2) + np.log(sd_c / sd_t)
+        score += np.log(model.prior[t])
+        if gain_weight and f.gain is not None:
+            score -= gain_weight * np.maximum(0.0, -f.gain)
+        costs[k] = np.where(f.valid, -score, np.inf)
+    skip = float(-np.log(model.prior[SKIP] / 2.0))
+    return costs, skip

@@ -1,0 +1,75 @@
+"""Costs fitted to the document: the model, when it is used, and what it buys on real data."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from conftest import NTREX, shared_file
+
+from aligner import AlignParams, align_sentences
+from aligner.alignment import check_complete
+from aligner.doc_model import SKIP, fit, model_costs
+from aligner.evaluate import evaluate_file
+from aligner.scoring import ScoreParams, bead_features
+
+
+def _params(**score) -> AlignParams:
+    return replace(AlignParams(), score=replace(ScoreParams(), **score))
+
+
+def test_when_costs_are_fitted():
+    p = ScoreParams()
+    assert not p.fits(99, 500) and p.fits(100, 100)  # auto: both sides long enough
+    assert ScoreParams(costs="fitted").fits(3, 3)
+    assert not ScoreParams(costs="fixed").fits(10_000, 10_000)
+    assert not ScoreParams(costs="fitted", skip_cost=0.4).fits(500, 500)  # a hand-set skip
+    with pytest.raises(ValueError, match="unknown costs"):
+        ScoreParams(costs="bogus").fits(5, 5)
+
+
+def _lattice(n: int, m: int, seed: int = 0):
+    """A full lattice of real-looking 1-1 cosines: high on the diagonal, low elsewhere."""
+    rng = np.random.default_rng(seed)
+    s = rng.normal(0.2, 0.08, (n + 1, m + 1)).astype(np.float32)
+    for i in range(1, n + 1):
+        s[i, i] = 0.8
+    s[0, :] = -2.0
+    s[:, 0] = -2.0
+    lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    return {(1, 1): s}, lo, hi
+
+
+def test_fit_reads_the_path():
+    sims, lo, hi = _lattice(40, 40)
+    lengths = np.full(40, 50.0)
+    feats, _ = bead_features(sims, lo, hi, lengths, lengths, ScoreParams())
+    path = [(i, i + 1, i, i + 1) for i in range(38)] + [(38, 39, 38, 38), (39, 40, 38, 40)]
+    model = fit(feats, path, lo)
+    # 38 1-1 beads and one skip (the 1-2 bead is not a type here: not counted), add-one
+    assert model.prior[(1, 1)] == pytest.approx(39 / 41)
+    assert model.prior[SKIP] == pytest.approx(2 / 41)
+    mu_true, mu_chance, spread = model.similarity[(1, 1)]
+    assert mu_true > mu_chance and spread > 0
+    costs, skip = model_costs(feats, model, 40, gain_weight=10.0)
+    diag = costs[0, np.arange(1, 41), np.arange(1, 41)]
+    off = costs[0, 5, 20]
+    assert np.all(diag < skip) and off > 2 * skip  # a true pair beats leaving both out
+
+
+def test_fitted_costs_keep_every_sentence(embedder):
+    en = (NTREX / "en.txt").read_text(encoding="utf-8").splitlines()
+    ko = (NTREX / "ko.txt").read_text(encoding="utf-8").splitlines()
+    res = align_sentences(en, ko, embedder=embedder, params=_params(costs="fitted"))
+    assert res.info["costs"] == "fitted" and "1-1" in res.info["bead_prior"]
+    check_complete(res.beads, len(en), len(ko))
+    assert "costs=fitted" in res.signature
+    fixed = align_sentences(en, ko, embedder=embedder, params=_params(costs="fixed"))
+    assert fixed.info["costs"] == "fixed" and "bead_prior" not in fixed.info
+
+
+def test_fitted_costs_lift_text_berg(embedder):
+    """Text+Berg de-fr (7 long OCR'd articles): fixed costs 0.898 strict F1, fitted 0.907."""
+    path = shared_file("eval/textberg_defr.jsonl")
+    fixed = evaluate_file(path, embedder, _params(costs="fixed"))["strict"]["f1"]
+    auto = evaluate_file(path, embedder, AlignParams())["strict"]["f1"]
+    assert auto >= 0.90 and auto > fixed + 0.005
