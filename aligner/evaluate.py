@@ -162,9 +162,7 @@ def evaluate_file(
             tgt_spans = _gold_spans(tgt_text, [normalize_text(s) for s in d["tgt"]])
             tests.append(beads_in_gold_ids(result, src_spans, tgt_spans))
         else:
-            result = align_sentences(
-                d["src"], d["tgt"], **langs, embedder=embedder, params=params
-            )
+            result = align_sentences(d["src"], d["tgt"], **langs, embedder=embedder, params=params)
             tests.append([(b.src_ids, b.tgt_ids) for b in result.beads])
         signature = result.signature
         golds.append(d["gold"])

@@ -67,7 +67,7 @@ def test_validate_reports_problems_in_plain_words(tmp_path):
     bad.write_text(
         '<?xml version="1.0"?>\n<tmx version="1.4b"><header srclang="en_US" creationtool="x"/>'
         '<body><tu><tuv xml:lang="ko-KR"><seg> </seg></tuv><tuv xml:lang="en_US"><seg>a</seg>'
-        "</tuv></tu><tu><tuv xml:lang=\"ko-KR\"><seg>나</seg></tuv></tu></body></tmx>",
+        '</tuv></tu><tu><tuv xml:lang="ko-KR"><seg>나</seg></tuv></tu></body></tmx>',
         encoding="utf-8",
     )
     r = _cli("validate", bad)

@@ -43,7 +43,7 @@ def test_recovers_true_pairs_among_distractors(collection, embedder):
     res = mine_sentences(src, tgt, embedder)
     pred = {(b.src_ids[0], b.tgt_ids[0]) for b in res.pairs}
     tp = len(pred & gold)
-    assert tp / len(pred) >= 0.9, (pred - gold)
+    assert tp / len(pred) >= 0.9, pred - gold
     assert tp / len(gold) >= 0.9
     # pairs first, then every other sentence exactly once; scores are margins (> threshold)
     assert all(b.score >= MineParams().threshold for b in res.pairs)
@@ -130,9 +130,7 @@ def test_cli_writes_tsv_and_tmx(tmp_path, collection):
     assert len(doc.findall(".//tu")) == len(rows) - 1
 
 
-@pytest.mark.parametrize(
-    "case", ["missing", "empty_folder", "empty_file", "bad_extension"]
-)
+@pytest.mark.parametrize("case", ["missing", "empty_folder", "empty_file", "bad_extension"])
 def test_bad_input_is_one_line_exit_1(tmp_path, case):
     en = NTREX / "en.txt"
     (tmp_path / "empty").mkdir()

@@ -84,7 +84,7 @@ def validate_tmx(
         add(f"the root element is <{root.tag}>, not <tmx>")
         return report
     if root.get("version") != "1.4":
-        add(f"version is {root.get('version')!r}; TMX 1.4 files must say version=\"1.4\"")
+        add(f'version is {root.get("version")!r}; TMX 1.4 files must say version="1.4"')
     if dtd is not None:
         try:
             checker = etree.DTD(str(dtd))
@@ -145,6 +145,7 @@ def validate_tmx(
                 )
     if report.units == 0:
         report.warnings.append("the body holds no <tu>")
+
     def units(ns: list[int]) -> str:
         return ", ".join(map(str, ns[:max_listed])) + (" …" if len(ns) > max_listed else "")
 

@@ -46,7 +46,7 @@ def _fix_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
             after_quote = prev and prev[-1] in _CLOSE_QUOTES
             if after_quote and (
                 _QUOTATIVE.match(cur)
-                or (len(cur) <= 30 and _SPEECH.search(cur) and cur[:1] not in "“\"‘")
+                or (len(cur) <= 30 and _SPEECH.search(cur) and cur[:1] not in '“"‘')
             ):
                 merged[-1] = (ps, e)
                 continue
