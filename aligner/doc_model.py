@@ -7,14 +7,19 @@ the costs become log-likelihood ratios of a small generative model, re-fitted to
 - similarity: a true bead's normalised distance is near the path's median, a chance bead's
   near the median of all corridor cells of its type (merged windows resemble everything more,
   so each type gets its own chance distribution); shared spread, so the ratio is linear;
-- length: the log length ratio is Gaussian, narrow on the path, wide over the corridor;
+- length: the log length ratio is Cauchy, narrow on the path, wide over the corridor, each
+  scaled by its robust spread (1.4826 x median absolute value). Heavy tails because a true
+  bead's length is sometimes far off (OCR debris, a caption run into a sentence, a free
+  translation): a Gaussian made such a bead cost up to 25 log-units and pushed the path round
+  it. The ratio of two Cauchy densities falls monotonically with the mismatch and is bounded;
 - bead types: the prior of 1-1, 2-1, ..., and skips is their frequency on the path
   (a Bible book has almost no merges, a yearbook article many).
 
-Measured (benchmarks/accuracy.md): Text+Berg de-fr 0.8977 -> 0.9071 strict F1, the Bible
-unchanged at 0.9976. On short documents (NTREX news, 5-26 sentences a side) the estimates are
-noisy: fitted everywhere, NTREX dev rose (0.9825 -> 0.9853) but its 10 % perturbed variant fell
-(0.9798 -> 0.973), hence ``ScoreParams.fit_min_sentences``.
+Measured (benchmarks/accuracy.md): Text+Berg de-fr 0.8977 (fixed costs) -> 0.9071 (Gaussian
+length) -> 0.9220 (Cauchy length, with 1-4 / 4-1 / 2-3 / 3-2 beads), the Bible 0.9976 ->
+0.998. On short documents (NTREX news, 5-26 sentences a side) the estimates are noisy: fitted
+everywhere, NTREX dev rose but its perturbed variants fell, hence
+``ScoreParams.fit_min_sentences``.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ SKIP = (0, 1)  # key of the skip prior (1-0 and 0-1 share it)
 @dataclass(frozen=True)
 class DocModel:
     similarity: dict[Type, tuple[float, float, float]]  # (true median, chance median, spread)
-    length_sd: tuple[float, float]  # (on the path, over the corridor)
+    length_scale: tuple[float, float]  # (on the path, over the corridor)
     prior: dict[Type, float]  # bead type (and SKIP) -> probability
+    length_law: str = "cauchy"  # or "gauss" (the first fitted model; kept for comparison)
 
 
 def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
@@ -42,8 +48,26 @@ def _robust(values: np.ndarray, floor: float) -> tuple[float, float]:
     return med, max(1.4826 * float(np.median(np.abs(values - med))), floor)
 
 
-def fit(feats: dict[Type, BeadFeatures], beads, lo: np.ndarray, smoothing: float = 1.0) -> DocModel:
+def _scale(values, floor: float) -> float:
+    """Robust spread around zero (the log length ratio is already centred per document)."""
+    values = np.abs(np.asarray(values, dtype=np.float64))
+    return max(1.4826 * float(np.median(values)), floor) if values.size else floor
+
+
+def _rms(values) -> float:
+    return float(np.sqrt(np.mean(np.square(values))))
+
+
+def fit(
+    feats: dict[Type, BeadFeatures],
+    beads,
+    lo: np.ndarray,
+    smoothing: float = 1.0,
+    length_law: str = "cauchy",
+) -> DocModel:
     """Estimate the model from one alignment path (beads as (s0, s1, t0, t1))."""
+    if length_law not in ("cauchy", "gauss"):
+        raise ValueError(f"unknown length law {length_law!r} (cauchy or gauss)")
     types = list(feats)
     counts = dict.fromkeys([*types, SKIP], 0)
     true_x, true_len = [], []
@@ -71,13 +95,28 @@ def fit(feats: dict[Type, BeadFeatures], beads, lo: np.ndarray, smoothing: float
         x = -f.distance[f.inside]
         mu_chance, spread = _robust(x, 0.03) if x.size else (mu_true - 1.0, 0.3)
         similarity[t] = (mu_true, mu_chance, spread)
-    sd_true = max(float(np.sqrt(np.mean(np.square(true_len)))) if true_len else 0.3, 0.05)
     corridor_len = one.length[one.inside]
-    sd_chance = float(np.sqrt(np.mean(np.square(corridor_len)))) if corridor_len.size else 1.0
-    sd_chance = max(sd_chance, sd_true * 1.01)
+    if length_law == "gauss":  # root mean square: the path's own beads are rarely far off
+        scale_true = max(_rms(true_len), 0.05) if true_len else 0.3
+        scale_chance = max(_rms(corridor_len) if corridor_len.size else 1.0, scale_true * 1.01)
+    else:
+        scale_true = _scale(true_len, 0.03) if true_len else 0.3
+        scale_chance = max(_scale(corridor_len, 0.03), scale_true * 1.01)
     total = sum(counts.values()) + smoothing * len(counts)
     prior = {t: (c + smoothing) / total for t, c in counts.items()}
-    return DocModel(similarity, (sd_true, sd_chance), prior)
+    return DocModel(similarity, (scale_true, scale_chance), prior, length_law)
+
+
+def length_llr(delta: np.ndarray, scale_true: float, scale_chance: float) -> np.ndarray:
+    """log Cauchy(delta; scale_true) - log Cauchy(delta; scale_chance): a length mismatch
+    lowers the score monotonically, to at most log(scale_true / scale_chance) in all."""
+    d2 = np.square(delta)
+    return np.log(scale_true / scale_chance) + np.log((scale_chance**2 + d2) / (scale_true**2 + d2))
+
+
+def _gauss_llr(delta: np.ndarray, sd_true: float, sd_chance: float) -> np.ndarray:
+    d2 = np.square(delta)
+    return -d2 / (2 * sd_true**2) + d2 / (2 * sd_chance**2) + np.log(sd_chance / sd_true)
 
 
 def model_costs(
@@ -86,15 +125,16 @@ def model_costs(
     """Negative log-likelihood ratios of every bead, and of a skipped sentence."""
     types = list(feats)
     width = feats[types[0]].distance.shape[1]
-    sd_t, sd_c = model.length_sd
     costs = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
     for k, t in enumerate(types):
         f = feats[t]
         mu_t, mu_c, spread = model.similarity[t]
         x = -f.distance
         score = (mu_t - mu_c) / spread**2 * (x - (mu_t + mu_c) / 2.0)
-        d2 = np.square(f.length)
-        score += -d2 / (2 * sd_t**2) + d2 / (2 * sd_c**2) + np.log(sd_c / sd_t)
+        if model.length_law == "gauss":
+            score += _gauss_llr(f.length, *model.length_scale)
+        else:
+            score += length_llr(f.length, *model.length_scale)
         score += np.log(model.prior[t])
         if gain_weight and f.gain is not None:
             score -= gain_weight * np.maximum(0.0, -f.gain)

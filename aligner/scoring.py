@@ -43,6 +43,7 @@ class ScoreParams:
     fit_min_sentences: int = 100
     fit_rounds: int = 3
     fit_gain_weight: float = 10.0  # the merge-evidence penalty, in log-likelihood units
+    fit_length: str = "cauchy"  # length mismatch of true beads: "cauchy" (heavy tails) or "gauss"
 
     def fits(self, n: int, m: int) -> bool:
         """Whether a document of n x m sentences gets fitted costs."""
@@ -112,8 +113,9 @@ def neighbourhood_means(sims11, lo, hi, m, k):
 def _window_mean(values: np.ndarray, size: int, ends: np.ndarray) -> np.ndarray:
     """Mean of ``values[e-size:e]`` for each end e (clipped to valid range)."""
     csum = np.concatenate([[0.0], np.cumsum(values)])
-    e = np.clip(ends, size, len(values))
-    return (csum[e] - csum[e - size]) / size
+    e = np.clip(ends, 0, len(values))  # ends before a full window (or past the text) are
+    start = np.clip(e - size, 0, None)  # cells outside the lattice: any finite value will do
+    return (csum[e] - csum[start]) / size
 
 
 @dataclass

@@ -103,6 +103,8 @@ ABLATIONS = [
     ("fixed costs on every document (`--costs fixed`)", {}, {"costs": "fixed"}),
     ("costs fitted on every document (`--costs fitted`)", {}, {"costs": "fitted"}),
     ("fitted only from 50 sentences a side", {}, {"fit_min_sentences": 50}),
+    ("Gaussian length model in the fitted costs", {}, {"fit_length": "gauss"}),
+    ("beads of at most 4 sentences (`--max-total 4`)", {"max_total": 4}, {}),
     ("windows composed from sentence vectors", {"windows": "compose"}, {}),
     ("no merge-evidence penalty", {}, {"gain_weight": 0.0}),
     ("ratio-margin cost instead of normalised distance", {}, {"form": "ratio"}),

@@ -77,11 +77,13 @@ def sentence_vectors(texts: list[str], name: str) -> np.ndarray:
 
 
 def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
-    """Composed windows (sizes 1–3), char lengths and gold for a prefix of about ``n_src``
-    verses (cut at a gold bead boundary), or, with ``repeat_block``, the first
-    ``repeat_block`` verses repeated until the text has ``n_src`` verses."""
+    """Composed windows (the sizes the default bead types use), char lengths and gold for a
+    prefix of about ``n_src`` verses (cut at a gold bead boundary), or, with ``repeat_block``,
+    the first ``repeat_block`` verses repeated until the text has ``n_src`` verses."""
+    from aligner.pipeline import AlignParams
     from aligner.similarity import compose_windows
 
+    types = AlignParams().bead_types()
     src, tgt, gold, _ = load_bible(shared)
     sv = sentence_vectors(src, "bible_en")
     tv = sentence_vectors(tgt, "bible_ko")
@@ -102,8 +104,8 @@ def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
     s_len = np.array([len(src[i]) for i in si], dtype=np.float64)
     t_len = np.array([len(tgt[j]) for j in ti], dtype=np.float64)
     s_vec, t_vec = np.ascontiguousarray(sv[si]), np.ascontiguousarray(tv[ti])
-    sw = {k: compose_windows(s_vec, s_len.astype(np.float32), k) for k in (1, 2, 3)}
-    tw = {k: compose_windows(t_vec, t_len.astype(np.float32), k) for k in (1, 2, 3)}
+    sw = {k: compose_windows(s_vec, s_len.astype(np.float32), k) for k in {a for a, _ in types}}
+    tw = {k: compose_windows(t_vec, t_len.astype(np.float32), k) for k in {b for _, b in types}}
     return sw, tw, s_len, t_len, g
 
 
@@ -483,7 +485,7 @@ def main() -> int:
         "## Alignment step alone (embeddings in memory)",
         "",
         "Bible (KJV / 개역한글), all books concatenated, prefixes cut at a verse-gold bead. "
-        'Windows of 1–3 verses composed from verse vectors (`windows="compose"`); '
+        'Windows of 1–4 verses composed from verse vectors (`windows="compose"`); '
         "`aligner.pipeline.align_embeddings` with default `AlignParams`. Peak MiB (step): "
         "the rise of the process's peak resident memory during the step (VmHWM reset before "
         "it; memory the allocator already held is not counted); numpy peak: numpy's allocations "
@@ -557,7 +559,7 @@ def main() -> int:
             "## Multi-sentence windows: re-encoded or composed",
             "",
             "`AlignParams(windows=...)` on the eval sets, each document aligned from its given "
-            "sentences, no cache: `encode` embeds every 1–3-sentence window's text (about 3× "
+            "sentences, no cache: `encode` embeds every 1–4-sentence window's text (about 4× "
             "the model calls), `compose` sums sentence vectors. Seconds include embedding.",
             "",
             table(

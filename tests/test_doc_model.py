@@ -8,7 +8,7 @@ from conftest import NTREX, shared_file
 
 from aligner import AlignParams, align_sentences
 from aligner.alignment import check_complete
-from aligner.doc_model import SKIP, fit, model_costs
+from aligner.doc_model import SKIP, fit, length_llr, model_costs
 from aligner.evaluate import evaluate_file
 from aligner.scoring import ScoreParams, bead_features
 
@@ -56,6 +56,17 @@ def test_fit_reads_the_path():
     assert np.all(diag < skip) and off > 2 * skip  # a true pair beats leaving both out
 
 
+def test_length_mismatch_costs_are_bounded():
+    """Heavy tails: a true bead far off in length (a caption run into it) stays affordable."""
+    delta = np.linspace(0.0, 3.0, 301)
+    llr = length_llr(delta, 0.1, 0.6)
+    assert llr[0] == pytest.approx(np.log(6.0))  # as long as expected: evidence for a bead
+    assert np.all(np.diff(llr) < 0)  # every extra mismatch lowers the score
+    assert llr[-1] > np.log(0.1 / 0.6)  # but never below the bound
+    gauss = -(3.0**2) / (2 * 0.1**2) + 3.0**2 / (2 * 0.6**2) + np.log(6.0)
+    assert gauss < -400 < llr[-1]  # where a Gaussian length model would forbid the bead
+
+
 def test_fitted_costs_keep_every_sentence(embedder):
     en = (NTREX / "en.txt").read_text(encoding="utf-8").splitlines()
     ko = (NTREX / "ko.txt").read_text(encoding="utf-8").splitlines()
@@ -68,8 +79,9 @@ def test_fitted_costs_keep_every_sentence(embedder):
 
 
 def test_fitted_costs_lift_text_berg(embedder):
-    """Text+Berg de-fr (7 long OCR'd articles): fixed costs 0.898 strict F1, fitted 0.907."""
+    """Text+Berg de-fr (7 long OCR'd articles): fixed costs 0.899 strict F1, fitted 0.922
+    (0.911 with a Gaussian length model: the floor catches a return to it)."""
     path = shared_file("eval/textberg_defr.jsonl")
     fixed = evaluate_file(path, embedder, _params(costs="fixed"))["strict"]["f1"]
     auto = evaluate_file(path, embedder, AlignParams())["strict"]["f1"]
-    assert auto >= 0.90 and auto > fixed + 0.005
+    assert auto >= 0.915 and auto > fixed + 0.01

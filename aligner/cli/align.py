@@ -93,15 +93,17 @@ from .common import (
 def align_cmd(
     src_file, tgt_file, output, fmt, src_lang, tgt_lang, encoding, header,
     tmx_src_code, tmx_tgt_code, tmx_include_unaligned, tmx_props, tmx_dedupe, min_score,
-    html_path, force, model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs,
+    html_path, force, model, threads, no_cache, windows, max_src, max_tgt, max_total, skip_cost,
+    costs,
     quiet, mode,
     threshold,
     verbose,
 ):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
-    Every sentence ends up in exactly one bead: aligned pairs (1-1, 1-2, 2-1, 2-2, 1-3, 3-1)
-    or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
+    Every sentence ends up in exactly one bead: aligned groups of up to --max-total
+    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-4, 4-1, 2-3, 3-2 by default) or
+    unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
     (higher is better; 0 for unaligned sentences).
     """
     from ..errors import AlignerError
@@ -119,7 +121,7 @@ def align_cmd(
     check_outputs_not_inputs([output, html_path], [src_file, tgt_file])
     if mode == "comparable":
         unused = [name for name, value, default in (
-            ("--max-src", max_src, 3), ("--max-tgt", max_tgt, 3),
+            ("--max-src", max_src, 4), ("--max-tgt", max_tgt, 4), ("--max-total", max_total, 5),
             ("--skip-cost", skip_cost, None), ("--windows", windows, "encode"),
             ("--costs", costs, "auto"),
         ) if value != default]  # fmt: skip
@@ -142,7 +144,7 @@ def align_cmd(
     if not force:
         check_pair(src.text, tgt.text, src_lang, tgt_lang, str(src_file), str(tgt_file))
     params, embedder = build_params_and_embedder(
-        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs
+        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs, max_total
     )
     if mode == "comparable":
         from ..comparable import ComparableParams, align_comparable

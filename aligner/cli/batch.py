@@ -36,7 +36,8 @@ from .common import build_params_and_embedder, model_options, run_options
 def batch_cmd(
     manifest, outdir, fmt, jobs, force, src_lang, tgt_lang, encoding, header,
     tmx_src_code, tmx_tgt_code, tmx_include_unaligned,
-    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs, quiet, verbose,
+    model, threads, no_cache, windows, max_src, max_tgt, max_total, skip_cost, costs, quiet,
+    verbose,
 ):  # fmt: skip
     """Align every pair listed in MANIFEST into OUTDIR.
 
@@ -52,7 +53,7 @@ def batch_cmd(
     from ..batch import BatchOptions, align_batch
 
     params, _ = build_params_and_embedder(
-        model, threads, True, windows, max_src, max_tgt, skip_cost, costs
+        model, threads, True, windows, max_src, max_tgt, skip_cost, costs, max_total
     )  # checks the options; each worker loads its own model
     write = {"header": header} if fmt == "tsv" else {}
     if fmt == "tmx":

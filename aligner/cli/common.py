@@ -86,8 +86,15 @@ _MODEL_OPTIONS = [
         help="Multi-sentence windows: re-encode their text (accurate) or sum sentence "
         "vectors (faster).",
     ),
-    click.option("--max-src", default=3, show_default=True, help="Most source sentences per bead."),
-    click.option("--max-tgt", default=3, show_default=True, help="Most target sentences per bead."),
+    click.option("--max-src", default=4, show_default=True, help="Most source sentences per bead."),
+    click.option("--max-tgt", default=4, show_default=True, help="Most target sentences per bead."),
+    click.option(
+        "--max-total",
+        default=5,
+        show_default=True,
+        help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, 4-1). "
+        "Lower is faster: each window size is one more embedding pass.",
+    ),
     click.option(
         "--skip-cost",
         type=float,
@@ -115,7 +122,7 @@ def model_options(f):
 
 
 def build_params_and_embedder(
-    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs="auto"
+    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs="auto", max_total=5
 ):
     from dataclasses import replace
 
@@ -124,7 +131,9 @@ def build_params_and_embedder(
 
     if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
         raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
-    params = AlignParams(max_src=max_src, max_tgt=max_tgt, windows=windows)
+    if max_total < 2 or max_total > 12:
+        raise click.BadParameter("--max-total must be between 2 and 12.")
+    params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows)
     params = replace(params, score=replace(params.score, skip_cost=skip_cost, costs=costs))
     embedder = load_embedder(model, threads=threads, cache=not no_cache)
     return params, embedder

@@ -21,7 +21,8 @@ from .common import build_params_and_embedder, model_options, run_options
 @model_options
 @run_options
 def eval_cmd(
-    eval_file, as_json, split, model, threads, no_cache, windows, max_src, max_tgt, skip_cost,
+    eval_file, as_json, split, model, threads, no_cache, windows, max_src, max_tgt, max_total,
+    skip_cost,
     costs,
     quiet, verbose,
 ):  # fmt: skip
@@ -31,7 +32,7 @@ def eval_cmd(
     from ..progress import progress
 
     params, embedder = build_params_and_embedder(
-        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs
+        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs, max_total
     )
     n_docs = len(load_eval_set(eval_file))
     with progress(n_docs, "documents", unit="doc") as update:
