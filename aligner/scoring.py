@@ -113,9 +113,13 @@ def neighbourhood_means(sims11, lo, hi, m, k):
 def _window_mean(values: np.ndarray, size: int, ends: np.ndarray) -> np.ndarray:
     """Mean of ``values[e-size:e]`` for each end e (clipped to valid range)."""
     csum = np.concatenate([[0.0], np.cumsum(values)])
-    e = np.clip(ends, 0, len(values))  # ends before a full window (or past the text) are
-    start = np.clip(e - size, 0, None)  # cells outside the lattice: any finite value will do
-    return (csum[e] - csum[start]) / size
+    # ends before a full window (or a window longer than the text) are cells outside the
+    # lattice: they get the mean of what the window holds, or of all values
+    e = np.clip(ends, 0, len(values))
+    start = np.clip(e - size, 0, None)
+    width = e - start
+    fallback = float(np.mean(values)) if len(values) else 1.0
+    return np.where(width > 0, (csum[e] - csum[start]) / np.maximum(width, 1), fallback)
 
 
 @dataclass

@@ -192,6 +192,8 @@ def test_exit_codes_and_debug_traceback(tmp_path):
     assert run("align", NTREX / "en.txt").returncode == 2  # missing argument
     assert run("align", "--no-such-option", "a", "b").returncode == 2
     assert run("align", NTREX / "en.txt", NTREX / "ko.txt", "--max-src", "0").returncode == 2
+    p = run("align", NTREX / "en.txt", NTREX / "ko.txt", "--max-total", "1")
+    assert p.returncode == 2 and "--max-total must be between 2 and 12" in p.stderr
     missing = tmp_path / "missing.txt"
     one_line_error(run("align", missing, NTREX / "ko.txt"), "no such file")
     p = run("align", missing, NTREX / "ko.txt", "--debug")
