@@ -109,7 +109,7 @@ def fit(
 
 def length_llr(delta: np.ndarray, scale_true: float, scale_chance: float) -> np.ndarray:
     """log Cauchy(delta; scale_true) - log Cauchy(delta; scale_chance): a length mismatch
-    lowers the score monotonically, to at most log(scale_true / scale_chance) in all."""
+    lowers the score monotonically, but never below log(scale_true / scale_chance)."""
     d2 = np.square(delta)
     return np.log(scale_true / scale_chance) + np.log((scale_chance**2 + d2) / (scale_true**2 + d2))
 

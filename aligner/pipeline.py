@@ -28,20 +28,24 @@ class AlignParams:
 
     max_src: int = 4
     max_tgt: int = 4
-    # a + b: 5 allows 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-4, 4-1, 2-3, 3-2 (the 5-sentence beads
-    # raised Text+Berg 0.9140 -> 0.9220 strict F1 with fitted costs; NTREX and the Bible kept)
-    max_total: int = 5
+    # a + b. None: 5 where the costs are fitted to the document (100+ sentences a side by
+    # default), else 4. The 5-sentence beads (1-4, 4-1, 2-3, 3-2) raised Text+Berg 0.9156 ->
+    # 0.9220 strict F1 with fitted costs; with fixed costs they changed little (0.8977 ->
+    # 0.8987; NTREX not at all) and cost a third more windows to embed.
+    max_total: int | None = None
     windows: str = "encode"  # "encode": re-encode window text; "compose": sum sentence vectors
     radius: int = 8  # corridor half-width around the coarse path (sentences)
     score: ScoreParams = field(default_factory=ScoreParams)
 
-    def bead_types(self) -> list[tuple[int, int]]:
-        """Every a-b bead within the per-side maxima and ``max_total`` sentences in all."""
+    def bead_types(self, fitted: bool = True) -> list[tuple[int, int]]:
+        """Every a-b bead within the per-side maxima and the total; ``fitted`` (whether the
+        document gets fitted costs, ``score.fits(n, m)``) sets the automatic total."""
+        total = self.max_total if self.max_total is not None else (5 if fitted else 4)
         return [
             (a, b)
             for a in range(1, self.max_src + 1)
             for b in range(1, self.max_tgt + 1)
-            if a + b <= self.max_total
+            if a + b <= total
         ]
 
 
@@ -56,7 +60,8 @@ def signature(model_id: str, params: AlignParams) -> str:
     ).replace("=None", "=auto")
     return (
         f"aligner:{__version__}|model:{model_id}|win:{params.windows}"
-        f"|max:{params.max_src}-{params.max_tgt}-{params.max_total}|radius:{params.radius}"
+        f"|max:{params.max_src}-{params.max_tgt}-{params.max_total or 'auto'}"
+        f"|radius:{params.radius}"
         f"|score:{score}"
     )
 
@@ -97,8 +102,9 @@ def align_sentences(
     src_txt = [s.text for s in src_s]
     tgt_txt = [s.text for s in tgt_s]
     # only the window sizes some bead type uses (--max-src 4 with --max-total 4 needs no 4s)
-    sizes_src = sorted({a for a, _ in params.bead_types()})
-    sizes_tgt = sorted({b for _, b in params.bead_types()})
+    types = params.bead_types(params.score.fits(n, m))
+    sizes_src = sorted({a for a, _ in types})
+    sizes_tgt = sorted({b for _, b in types})
     total = _n_windows(n, sizes_src, params.windows) + _n_windows(m, sizes_tgt, params.windows)
     with progress(total, "embedding") as update:
         src_win = window_embeddings(src_txt, sizes_src, embedder, params.windows, update)
@@ -108,7 +114,7 @@ def align_sentences(
     t0 = time.perf_counter()
     src_len = np.array([len(s) for s in src_txt], dtype=np.float64)
     tgt_len = np.array([len(s) for s in tgt_txt], dtype=np.float64)
-    with progress(len(params.bead_types()) + 1, "aligning", unit="step") as update:
+    with progress(len(types) + 1, "aligning", unit="step") as update:
         beads_raw, sims, lo, costs_info = align_embeddings(
             src_win, tgt_win, src_len, tgt_len, params, progress=update
         )
@@ -155,7 +161,8 @@ def align_embeddings(
 
 def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
     n, m = len(src_len), len(tgt_len)
-    types = [(a, b) for a, b in params.bead_types() if a in src_win and b in tgt_win]
+    usable = params.bead_types(params.score.fits(n, m))
+    types = [(a, b) for a, b in usable if a in src_win and b in tgt_win]
     radius = params.radius
     lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
     for attempt in range(4):

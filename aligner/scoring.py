@@ -176,7 +176,10 @@ def bead_features(
         gain = None
         if a > 1 or b > 1:
             gain = s - _best_part(sims[(1, 1)], lo, ii, jj, a, b)
-        out[(a, b)] = BeadFeatures(base, delta, valid, inside, gain)
+        # float32: ten bead types over a 31k-sentence corridor are ~15 M cells each
+        out[(a, b)] = BeadFeatures(
+            base.astype(np.float32), delta.astype(np.float32), valid, inside, gain
+        )
     return out, float(ratio)
 
 

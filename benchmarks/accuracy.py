@@ -106,6 +106,7 @@ ABLATIONS = [
     ("fitted only from 50 sentences a side", {}, {"fit_min_sentences": 50}),
     ("Gaussian length model in the fitted costs", {}, {"fit_length": "gauss"}),
     ("beads of at most 4 sentences (`--max-total 4`)", {"max_total": 4}, {}),
+    ("beads of up to 5 sentences on every document (`--max-total 5`)", {"max_total": 5}, {}),
     ("windows composed from sentence vectors", {"windows": "compose"}, {}),
     ("no merge-evidence penalty", {}, {"gain_weight": 0.0}),
     ("ratio-margin cost instead of normalised distance", {}, {"form": "ratio"}),

@@ -559,8 +559,9 @@ def main() -> int:
             "## Multi-sentence windows: re-encoded or composed",
             "",
             "`AlignParams(windows=...)` on the eval sets, each document aligned from its given "
-            "sentences, no cache: `encode` embeds every 1–4-sentence window's text (about 4× "
-            "the model calls), `compose` sums sentence vectors. Seconds include embedding.",
+            "sentences, no cache: `encode` embeds the text of every window of 1–3 sentences (1–4 "
+            "where the costs are fitted: 3–4× the model calls), `compose` sums sentence vectors. "
+            "Seconds include embedding.",
             "",
             table(
                 windows,

@@ -47,7 +47,7 @@ def test_one_side_empty(embedder):
 
 def test_signature_records_settings(ntrex_alignment):
     sig = ntrex_alignment.signature
-    for part in ("aligner:", "model:usem3-", "win:encode", "max:4-4-5", "skip_cost=auto"):
+    for part in ("aligner:", "model:usem3-", "win:encode", "max:4-4-auto", "skip_cost=auto"):
         assert part in sig
 
 

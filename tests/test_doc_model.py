@@ -27,6 +27,15 @@ def test_when_costs_are_fitted():
         ScoreParams(costs="bogus").fits(5, 5)
 
 
+def test_five_sentence_beads_only_where_costs_are_fitted():
+    p = AlignParams()
+    short, long_ = set(p.bead_types(fitted=False)), set(p.bead_types(fitted=True))
+    assert (1, 3) in short and not {(1, 4), (4, 1), (2, 3), (3, 2)} & short
+    assert {(1, 4), (4, 1), (2, 3), (3, 2)} <= long_ and (2, 4) not in long_
+    assert (1, 4) not in AlignParams(max_total=4).bead_types(fitted=True)  # a hand-set total
+    assert (1, 4) in AlignParams(max_total=5).bead_types(fitted=False)
+
+
 def _lattice(n: int, m: int, seed: int = 0):
     """A full lattice of real-looking 1-1 cosines: high on the diagonal, low elsewhere."""
     rng = np.random.default_rng(seed)

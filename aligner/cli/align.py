@@ -102,8 +102,8 @@ def align_cmd(
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
     Every sentence ends up in exactly one bead: aligned groups of up to --max-total
-    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-4, 4-1, 2-3, 3-2 by default) or
-    unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
+    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3, 3-2)
+    or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
     (higher is better; 0 for unaligned sentences).
     """
     from ..errors import AlignerError
@@ -121,7 +121,7 @@ def align_cmd(
     check_outputs_not_inputs([output, html_path], [src_file, tgt_file])
     if mode == "comparable":
         unused = [name for name, value, default in (
-            ("--max-src", max_src, 4), ("--max-tgt", max_tgt, 4), ("--max-total", max_total, 5),
+            ("--max-src", max_src, 4), ("--max-tgt", max_tgt, 4), ("--max-total", max_total, None),
             ("--skip-cost", skip_cost, None), ("--windows", windows, "encode"),
             ("--costs", costs, "auto"),
         ) if value != default]  # fmt: skip

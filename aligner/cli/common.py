@@ -90,10 +90,11 @@ _MODEL_OPTIONS = [
     click.option("--max-tgt", default=4, show_default=True, help="Most target sentences per bead."),
     click.option(
         "--max-total",
-        default=5,
-        show_default=True,
+        type=int,
+        default=None,
         help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, 4-1). "
-        "Lower is faster: each window size is one more embedding pass.",
+        "Default: 5 where the costs are fitted (see --costs), else 4. Lower is faster: each "
+        "window size is one more embedding pass.",
     ),
     click.option(
         "--skip-cost",
@@ -122,7 +123,7 @@ def model_options(f):
 
 
 def build_params_and_embedder(
-    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs="auto", max_total=5
+    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs="auto", max_total=None
 ):
     from dataclasses import replace
 
@@ -131,7 +132,7 @@ def build_params_and_embedder(
 
     if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
         raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
-    if max_total < 2 or max_total > 12:
+    if max_total is not None and not 2 <= max_total <= 12:
         raise click.BadParameter("--max-total must be between 2 and 12.")
     params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows)
     params = replace(params, score=replace(params.score, skip_cost=skip_cost, costs=costs))
