@@ -111,12 +111,15 @@ def length_llr(delta: np.ndarray, scale_true: float, scale_chance: float) -> np.
     """log Cauchy(delta; scale_true) - log Cauchy(delta; scale_chance): a length mismatch
     lowers the score monotonically, but never below log(scale_true / scale_chance)."""
     d2 = np.square(delta)
-    return np.log(scale_true / scale_chance) + np.log((scale_chance**2 + d2) / (scale_true**2 + d2))
+    # float() keeps the result in the features' float32 (a numpy float64 scalar would not)
+    return float(np.log(scale_true / scale_chance)) + np.log(
+        (scale_chance**2 + d2) / (scale_true**2 + d2)
+    )
 
 
 def _gauss_llr(delta: np.ndarray, sd_true: float, sd_chance: float) -> np.ndarray:
     d2 = np.square(delta)
-    return -d2 / (2 * sd_true**2) + d2 / (2 * sd_chance**2) + np.log(sd_chance / sd_true)
+    return -d2 / (2 * sd_true**2) + d2 / (2 * sd_chance**2) + float(np.log(sd_chance / sd_true))
 
 
 def model_costs(
@@ -135,7 +138,7 @@ def model_costs(
             score += _gauss_llr(f.length, *model.length_scale)
         else:
             score += length_llr(f.length, *model.length_scale)
-        score += np.log(model.prior[t])
+        score += float(np.log(model.prior[t]))
         if gain_weight and f.gain is not None:
             score -= gain_weight * np.maximum(0.0, -f.gain)
         costs[k] = np.where(f.valid, -score, np.inf)

@@ -37,6 +37,12 @@ class AlignParams:
     radius: int = 8  # corridor half-width around the coarse path (sentences)
     score: ScoreParams = field(default_factory=ScoreParams)
 
+    def __post_init__(self) -> None:
+        if self.max_src < 1 or self.max_tgt < 1:
+            raise ValueError("max_src and max_tgt must be at least 1")
+        if self.max_total is not None and self.max_total < 2:
+            raise ValueError("max_total must be at least 2 (a 1-1 bead) or None (automatic)")
+
     def bead_types(self, fitted: bool = True) -> list[tuple[int, int]]:
         """Every a-b bead within the per-side maxima and the total; ``fitted`` (whether the
         document gets fitted costs, ``score.fits(n, m)``) sets the automatic total."""
@@ -47,6 +53,10 @@ class AlignParams:
             for b in range(1, self.max_tgt + 1)
             if a + b <= total
         ]
+
+
+def _or_auto(value) -> str:
+    return "auto" if value is None else str(value)
 
 
 def signature(model_id: str, params: AlignParams) -> str:
@@ -60,7 +70,7 @@ def signature(model_id: str, params: AlignParams) -> str:
     ).replace("=None", "=auto")
     return (
         f"aligner:{__version__}|model:{model_id}|win:{params.windows}"
-        f"|max:{params.max_src}-{params.max_tgt}-{params.max_total or 'auto'}"
+        f"|max:{params.max_src}-{params.max_tgt}-{_or_auto(params.max_total)}"
         f"|radius:{params.radius}"
         f"|score:{score}"
     )
@@ -185,7 +195,7 @@ def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
         else:
             lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
     info = {"length_ratio": ratio, "skip_cost": skip, "costs": "fixed"}
-    if params.score.fits(n, m) and params.score.fit_rounds > 0:
+    if params.score.fits(n, m):
         for _ in range(params.score.fit_rounds):
             model = doc_model.fit(feats, beads, lo, length_law=params.score.fit_length)
             costs, skip = doc_model.model_costs(feats, model, n, params.score.fit_gain_weight)

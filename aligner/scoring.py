@@ -51,6 +51,8 @@ class ScoreParams:
             raise ValueError(f"unknown costs {self.costs!r} (auto, fixed or fitted)")
         if self.skip_cost is not None:  # a skip cost given by hand belongs to the fixed costs
             return False
+        if self.fit_rounds <= 0:
+            return False
         return self.costs == "fitted" or (
             self.costs == "auto" and min(n, m) >= self.fit_min_sentences
         )

@@ -121,7 +121,7 @@ def full_dp(src_win, tgt_win, src_len, tgt_len, params):
 
     n, m = len(src_len), len(tgt_len)
     lo, hi = full_corridor(n, m)
-    types = params.bead_types()
+    types = params.bead_types(params.score.fits(n, m))
     sims = {(a, b): corridor_sims(src_win[a], tgt_win[b], lo, m + 1, a, b) for a, b in types}
     costs, skip_s, skip_t, _ = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
     beads, _ = bead_dp(lo, hi, costs, types, skip_s, skip_t)
