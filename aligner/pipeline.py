@@ -55,10 +55,6 @@ class AlignParams:
         ]
 
 
-def _or_auto(value) -> str:
-    return "auto" if value is None else str(value)
-
-
 def signature(model_id: str, params: AlignParams) -> str:
     """sacrebleu-style record of every setting, so that a number can be reproduced."""
     from dataclasses import fields
@@ -68,9 +64,10 @@ def signature(model_id: str, params: AlignParams) -> str:
     score = ",".join(
         f"{f.name}={getattr(params.score, f.name)}" for f in fields(params.score)
     ).replace("=None", "=auto")
+    total = "auto" if params.max_total is None else params.max_total
     return (
         f"aligner:{__version__}|model:{model_id}|win:{params.windows}"
-        f"|max:{params.max_src}-{params.max_tgt}-{_or_auto(params.max_total)}"
+        f"|max:{params.max_src}-{params.max_tgt}-{total}"
         f"|radius:{params.radius}"
         f"|score:{score}"
     )

@@ -208,22 +208,6 @@ def fixed_costs(
     return costs, skip
 
 
-def bead_costs(
-    sims: dict[tuple[int, int], np.ndarray],
-    lo: np.ndarray,
-    hi: np.ndarray,
-    src_len: np.ndarray,
-    tgt_len: np.ndarray,
-    params: ScoreParams,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """costs[t, i, jj] for each bead type in ``sims`` order, plus skip costs per sentence."""
-    n, m = len(src_len), len(tgt_len)
-    feats, ratio = bead_features(sims, lo, hi, src_len, tgt_len, params)
-    costs, skip = fixed_costs(feats, n, m, params)
-    info = {"length_ratio": ratio, "skip_cost": skip}
-    return costs, np.full(n, skip), np.full(m, skip), info
-
-
 def _lookup(s11: np.ndarray, lo: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """1-1 similarity at lattice cells (rows, cols); INVALID where outside the corridor."""
     rows = np.clip(rows, 0, len(lo) - 1)

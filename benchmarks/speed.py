@@ -116,15 +116,16 @@ def full_dp(src_win, tgt_win, src_len, tgt_len, params):
     """Quadratic baseline: the same bead costs and DP over the whole n × m lattice."""
     from aligner.corridor import full_corridor
     from aligner.dp import bead_dp
-    from aligner.scoring import bead_costs
+    from aligner.scoring import bead_features, fixed_costs
     from aligner.similarity import corridor_sims
 
     n, m = len(src_len), len(tgt_len)
     lo, hi = full_corridor(n, m)
     types = params.bead_types(params.score.fits(n, m))
     sims = {(a, b): corridor_sims(src_win[a], tgt_win[b], lo, m + 1, a, b) for a, b in types}
-    costs, skip_s, skip_t, _ = bead_costs(sims, lo, hi, src_len, tgt_len, params.score)
-    beads, _ = bead_dp(lo, hi, costs, types, skip_s, skip_t)
+    feats, _ = bead_features(sims, lo, hi, src_len, tgt_len, params.score)
+    costs, skip = fixed_costs(feats, n, m, params.score)
+    beads, _ = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
     return beads
 
 
