@@ -1,31 +1,45 @@
 """Korean–English sentence alignment.
 
->>> from aligner import align_texts
->>> result = align_texts(en_text, ko_text)            # doctest: +SKIP
+>>> from aligner import align_files
+>>> result = align_files("en.txt", "ko.txt")         # doctest: +SKIP
 >>> result.to_dataframe(); result.to_tmx("out.tmx")   # doctest: +SKIP
+
+Everything documented in the README is importable from here; the stage folders (``read``,
+``segment``, ``embed``, ``parallel``, ``matching``, ``formats``, ``review``, ``evaluate``,
+``batch``, ``cli``) hold the parts.
 """
 
 from __future__ import annotations
 
-try:
-    from importlib.metadata import version as _version
-
-    __version__ = _version("aligner")
-except Exception:  # running from a source tree without installation
-    __version__ = "0.0.0.dev0"
-
+from ._version import __version__
 from .alignment import Alignment, Bead
+from .api import align_files, align_texts
+from .embed import load_embedder
 from .errors import AlignerError
-from .pipeline import AlignParams, align_sentences, align_texts
-from .scoring import ScoreParams
+from .matching.comparable import ComparableParams, align_comparable
+from .matching.mine import MineParams, mine_files, mine_sentences
+from .parallel.align import AlignParams, align_sentences
+from .parallel.costs import CostParams
+from .read import read_text
+from .segment import Sentence, split_text
 
 __all__ = [
-    "Alignment",
     "AlignParams",
+    "Alignment",
     "AlignerError",
     "Bead",
-    "ScoreParams",
+    "ComparableParams",
+    "CostParams",
+    "MineParams",
+    "Sentence",
+    "__version__",
+    "align_comparable",
+    "align_files",
     "align_sentences",
     "align_texts",
-    "__version__",
+    "load_embedder",
+    "mine_files",
+    "mine_sentences",
+    "read_text",
+    "split_text",
 ]

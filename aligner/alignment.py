@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .segment import Sentence
+
+# Modes of a result. Parallel beads are in order; comparable and mining pairs may cross, but
+# every sentence is still in exactly one bead.
+MODES = ("parallel", "comparable", "mining")
 
 
 @dataclass(frozen=True)
@@ -14,7 +19,8 @@ class Bead:
 
     ``score`` is the cosine similarity of the two sides' embeddings (−1…1, higher is better;
     with the bundled model real translations score about 0.5–0.9, unrelated sentences below
-    0.3); 0.0 for unaligned beads. Mining results score by ratio margin instead (see mine.py).
+    0.3); 0.0 for unaligned beads. Mining results score by ratio margin instead (see
+    ``aligner.matching.mine``).
     """
 
     src_ids: tuple[int, ...]
@@ -30,8 +36,11 @@ class Bead:
         return bool(self.src_ids) and bool(self.tgt_ids)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Alignment:
+    """Beads over two sentence lists, with the settings that made them (``signature``), what
+    the run measured (``info``) and what the user should know about the input (``warnings``)."""
+
     beads: list[Bead]
     src: list[Sentence]
     tgt: list[Sentence]
@@ -39,11 +48,12 @@ class Alignment:
     tgt_lang: str = "ko"
     signature: str = ""
     info: dict = field(default_factory=dict)
-    # "parallel": beads in order; "comparable" (and mining): pairs may cross, but every
-    # sentence is still in exactly one bead.
     mode: str = "parallel"
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r} ({', '.join(MODES)})")
         check_complete(self.beads, len(self.src), len(self.tgt), ordered=self.mode == "parallel")
 
     def __len__(self) -> int:
@@ -82,43 +92,65 @@ class Alignment:
             "mean_score": round(mean, 4),
         }
 
-    # --- exports (thin wrappers over aligner.formats) ---
+    # --- exports (thin wrappers over aligner.formats.write) ---
+    def write(self, path: str | Path, fmt: str | None = None, **options) -> dict:
+        """Write in any registered format (from the extension, or ``fmt``); see
+        :func:`aligner.formats.write`."""
+        from .formats import write
+
+        return write(self, path, fmt, **options)
+
     def to_dataframe(self):
         from .formats.frame import to_dataframe
 
         return to_dataframe(self)
 
-    def to_tsv(self, path: str | Path | None = None, header: bool = False) -> str | None:
-        from .formats.tsv import write_tsv
+    def to_tsv(self, path: str | Path | None = None, **options) -> str | None:
+        return self._write_text("tsv", path, options)
 
-        return write_tsv(self, path, header=header)
-
-    def to_jsonl(self, path: str | Path | None = None) -> str | None:
-        from .formats.jsonl import write_jsonl
-
-        return write_jsonl(self, path)
+    def to_jsonl(self, path: str | Path | None = None, **options) -> str | None:
+        return self._write_text("jsonl", path, options)
 
     def to_tmx(self, path: str | Path, **options) -> dict:
-        from .formats.tmx import write_tmx
+        from .formats import write
 
-        return write_tmx(self, path, **options)
+        return write(self, path, "tmx", **options)
 
     def to_html(self, path: str | Path | None = None, **options) -> str | None:
-        """Self-contained HTML review page; see :func:`aligner.formats.html.write_html`."""
-        from .formats.html import write_html
+        """Self-contained HTML review page; see :func:`aligner.review.html.write_html`."""
+        return self._write_text("html", path, options)
 
-        return write_html(self, path, **options)
+    def _write_text(self, fmt: str, path, options: dict) -> str | None:
+        """Write to ``path`` (``-`` = stdout), or return the text when ``path`` is None."""
+        from .formats import render, write
+
+        if path is None:
+            return render(self, fmt, **options)
+        write(self, path, fmt, **options)
+        return None
 
     def _repr_html_(self) -> str:
-        from .formats.html import repr_html
+        from .review.html import repr_html
 
         return repr_html(self)
+
+
+def fill_unaligned(pairs: Iterable[Bead], n_src: int, n_tgt: int) -> list[Bead]:
+    """The pair beads, then every sentence no pair holds as a 1-0 or 0-1 bead (comparable and
+    mining results, and a side with no sentences): nothing the user gave is left out."""
+    beads = list(pairs)
+    done_src = {i for b in beads for i in b.src_ids}
+    done_tgt = {j for b in beads for j in b.tgt_ids}
+    beads += [Bead((i,), (), 0.0) for i in range(n_src) if i not in done_src]
+    beads += [Bead((), (j,), 0.0) for j in range(n_tgt) if j not in done_tgt]
+    return beads
 
 
 def check_complete(beads: list[Bead], n_src: int, n_tgt: int, ordered: bool = True) -> None:
     """Every sentence in exactly one bead, in order: the invariant nothing may break.
 
-    ``ordered=False`` (comparable mode) still requires exactly once, but allows crossing pairs.
+    ``ordered=False`` (comparable and mining) still requires exactly once, but allows crossing
+    pairs.
     """
     src = [i for b in beads for i in b.src_ids]
     tgt = [j for b in beads for j in b.tgt_ids]

@@ -101,8 +101,8 @@ def main() -> int:
 
 ABLATIONS = [
     ("default", {}, {}),
-    ("fixed costs on every document (`--costs fixed`)", {}, {"costs": "fixed"}),
-    ("costs fitted on every document (`--costs fitted`)", {}, {"costs": "fitted"}),
+    ("fixed costs on every document (`--costs fixed`)", {}, {"kind": "fixed"}),
+    ("costs fitted on every document (`--costs fitted`)", {}, {"kind": "fitted"}),
     ("fitted only from 50 sentences a side", {}, {"fit_min_sentences": 50}),
     ("Gaussian length model in the fitted costs", {}, {"fit_length": "gauss"}),
     ("beads of at most 4 sentences (`--max-total 4`)", {"max_total": 4}, {}),
@@ -131,7 +131,7 @@ def _ablations(eval_dir: Path, embedder, params: AlignParams) -> list[str]:
         "|---|" + "---|" * len(sets),
     ]
     for label, top, score in ABLATIONS:
-        p = replace(params, **top, score=replace(params.score, **score))
+        p = replace(params, **top, costs=replace(params.costs, **score))
         f1 = [evaluate_file(eval_dir / f"{n}.jsonl", embedder, p)["strict"]["f1"] for n in sets]
         lines.append(f"| {label} | " + " | ".join(f"{x:.4f}" for x in f1) + " |")
         print(lines[-1], flush=True)

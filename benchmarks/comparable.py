@@ -6,7 +6,7 @@ drop 30 % of the English sentences whose partners were removed. Gold = the kept 
 Precision and recall are over links (a 2-1 bead counts as two links).
 
 Reports the plain baseline (mutual best under ratio margin, k = 4) and comparable mode
-(``aligner.comparable``) over a range of thresholds, plus ablations, and picks the default
+(``aligner.matching.comparable``) over a range of thresholds, plus ablations, and picks the default
 threshold: the highest-F1 threshold whose precision is >= 0.97 on seed 1, checked on seeds 2-3.
 
 Usage: python benchmarks/comparable.py [--shared ../shared] [--seed 1] [--out FILE.md]
@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.comparable import ComparableParams, comparable_beads, mutual_best, ratio_margin
 from aligner.embed import load_embedder
-from aligner.similarity import window_embeddings
+from aligner.embed.windows import window_embeddings
+from aligner.matching.comparable import ComparableParams, comparable_beads
+from aligner.matching.margin import mutual_best, ratio_margin
 
 HERE = Path(__file__).resolve().parent
 BASELINE_THRESHOLDS = [1.0, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.4]

@@ -32,13 +32,20 @@ from pathlib import Path
 import numpy as np
 
 from aligner.embed import load_embedder
-from aligner.mine import MineParams, embed_all, mine_scores, select_pairs
+from aligner.embed.encode import encode_all
+from aligner.matching.mine import MineParams, mine_scores, select_pairs
+from aligner.progress import progress
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from comparable import comparable_set  # noqa: E402
 
 THRESHOLDS = [1.0, 1.02, 1.04, 1.06, 1.08, 1.10, 1.12, 1.15, 1.2, 1.25, 1.3]
+
+
+def embed_all(texts, embedder, desc):
+    with progress(len(texts), desc) as update:
+        return encode_all(embedder, list(texts), update)
 
 
 def pooled_set(docs: list[dict], seed: int) -> tuple[list[str], list[str], set]:

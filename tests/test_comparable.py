@@ -11,9 +11,9 @@ from conftest import ROOT, SEED, shared_file
 
 from aligner import Alignment, Bead
 from aligner.cli import main
-from aligner.comparable import ComparableParams, align_comparable, comparable_beads
-from aligner.extract import extract_page
-from aligner.similarity import window_embeddings
+from aligner.embed.windows import window_embeddings
+from aligner.matching.comparable import ComparableParams, align_comparable, comparable_beads
+from aligner.read.page import extract_page
 
 
 @pytest.fixture(scope="module")

@@ -8,24 +8,24 @@ from conftest import NTREX, shared_file
 
 from aligner import AlignParams, align_sentences
 from aligner.alignment import check_complete
-from aligner.doc_model import SKIP, fit, length_llr, model_costs
 from aligner.evaluate import evaluate_file
-from aligner.scoring import ScoreParams, bead_features
+from aligner.parallel.costs import CostParams, bead_features
+from aligner.parallel.doc_model import SKIP, fit, length_llr, model_costs
 
 
 def _params(**score) -> AlignParams:
-    return replace(AlignParams(), score=replace(ScoreParams(), **score))
+    return replace(AlignParams(), costs=replace(CostParams(), **score))
 
 
 def test_when_costs_are_fitted():
-    p = ScoreParams()
+    p = CostParams()
     assert not p.fits(99, 500) and p.fits(100, 100)  # auto: both sides long enough
-    assert ScoreParams(costs="fitted").fits(3, 3)
-    assert not ScoreParams(costs="fixed").fits(10_000, 10_000)
-    assert not ScoreParams(costs="fitted", skip_cost=0.4).fits(500, 500)  # a hand-set skip
-    assert not ScoreParams(costs="fitted", fit_rounds=0).fits(500, 500)
+    assert CostParams(kind="fitted").fits(3, 3)
+    assert not CostParams(kind="fixed").fits(10_000, 10_000)
+    assert not CostParams(kind="fitted", skip_cost=0.4).fits(500, 500)  # a hand-set skip
+    assert not CostParams(kind="fitted", fit_rounds=0).fits(500, 500)
     with pytest.raises(ValueError, match="unknown costs"):
-        ScoreParams(costs="bogus").fits(5, 5)
+        CostParams(kind="bogus").fits(5, 5)
 
 
 def test_five_sentence_beads_only_where_costs_are_fitted():
@@ -54,7 +54,7 @@ def _lattice(n: int, m: int, seed: int = 0):
 def test_fit_reads_the_path():
     sims, lo, hi = _lattice(40, 40)
     lengths = np.full(40, 50.0)
-    feats, _ = bead_features(sims, lo, hi, lengths, lengths, ScoreParams())
+    feats, _ = bead_features(sims, lo, hi, lengths, lengths, CostParams())
     path = [(i, i + 1, i, i + 1) for i in range(38)] + [(38, 39, 38, 38), (39, 40, 38, 40)]
     model = fit(feats, path, lo)
     # 38 1-1 beads and one skip (the 1-2 bead is not a type here: not counted), add-one
@@ -82,11 +82,11 @@ def test_length_mismatch_costs_are_bounded():
 def test_fitted_costs_keep_every_sentence(embedder):
     en = (NTREX / "en.txt").read_text(encoding="utf-8").splitlines()
     ko = (NTREX / "ko.txt").read_text(encoding="utf-8").splitlines()
-    res = align_sentences(en, ko, embedder=embedder, params=_params(costs="fitted"))
+    res = align_sentences(en, ko, embedder=embedder, params=_params(kind="fitted"))
     assert res.info["costs"] == "fitted" and "1-1" in res.info["bead_prior"]
     check_complete(res.beads, len(en), len(ko))
-    assert "costs=fitted" in res.signature
-    fixed = align_sentences(en, ko, embedder=embedder, params=_params(costs="fixed"))
+    assert "costs:fitted" in res.signature
+    fixed = align_sentences(en, ko, embedder=embedder, params=_params(kind="fixed"))
     assert fixed.info["costs"] == "fixed" and "bead_prior" not in fixed.info
 
 
@@ -94,6 +94,6 @@ def test_fitted_costs_lift_text_berg(embedder):
     """Text+Berg de-fr (7 long OCR'd articles): fixed costs 0.898 strict F1, fitted 0.922
     (0.913 with a Gaussian length model: the floor catches a return to it)."""
     path = shared_file("eval/textberg_defr.jsonl")
-    fixed = evaluate_file(path, embedder, _params(costs="fixed"))["strict"]["f1"]
+    fixed = evaluate_file(path, embedder, _params(kind="fixed"))["strict"]["f1"]
     auto = evaluate_file(path, embedder, AlignParams())["strict"]["f1"]
     assert auto >= 0.915 and auto > fixed + 0.01

@@ -1,8 +1,8 @@
 import numpy as np
 
-from aligner.corridor import corridor_from_points, find_corridor, full_corridor
-from aligner.dp import bead_dp
 from aligner.embed.base import l2_normalise
+from aligner.parallel.corridor import corridor_from_points, find_corridor, full_corridor
+from aligner.parallel.dp import bead_dp
 
 
 def _full_costs(cost11, types):

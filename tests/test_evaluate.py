@@ -49,7 +49,7 @@ def test_full_pipeline_eval_scores_by_gold_sentences(tmp_path, embedder):
 
 def test_beads_in_gold_ids_merges_split_gold_sentences():
     from aligner.alignment import Alignment, Bead
-    from aligner.evaluate import _gold_spans, beads_in_gold_ids
+    from aligner.evaluate.run import _gold_spans, beads_in_gold_ids
     from aligner.segment import Sentence
 
     src_text, tgt_text = "A b. C d! E f.", "가. 나. 다."

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from conftest import SEED
 
 from aligner.cli import main
-from aligner.extract import extract_page, hangul_share
+from aligner.read.page import extract_page
+from aligner.read.script import hangul_share
 
 BOILERPLATE = [
     "Home > National",

@@ -28,7 +28,7 @@ def test_tmx_validates_against_the_dtd(seed_alignment, tmp_path):
         assert header.get(attr)
     assert header.get("srclang") == "en-US"
     assert len(header.get("creationdate")) == 16 and header.get("creationdate").endswith("Z")
-    assert header.find("prop[@type='x-signature']").text.startswith("aligner:")
+    assert header.find("prop[@type='x-signature']").text.startswith("mode:parallel|")
     tus = root.findall("body/tu")
     assert len(tus) == stats["units"] == len(seed_alignment.pairs)
     for tu in tus:

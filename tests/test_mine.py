@@ -12,8 +12,9 @@ from conftest import DTD, NTREX, SEED
 from lxml import etree
 
 from aligner.cli import main
-from aligner.comparable import mutual_best, ratio_margin
-from aligner.mine import MineParams, mine_scores, mine_sentences, read_side, select_pairs
+from aligner.matching.margin import mutual_best, ratio_margin
+from aligner.matching.mine import MineParams, mine_scores, mine_sentences, select_pairs
+from aligner.read.collection import read_side
 from aligner.segment import split_text
 
 
@@ -40,7 +41,7 @@ def collection():
 
 def test_recovers_true_pairs_among_distractors(collection, embedder):
     src, tgt, gold = collection
-    res = mine_sentences(src, tgt, embedder)
+    res = mine_sentences(src, tgt, embedder=embedder)
     pred = {(b.src_ids[0], b.tgt_ids[0]) for b in res.pairs}
     tp = len(pred & gold)
     assert tp / len(pred) >= 0.9, pred - gold
@@ -48,7 +49,7 @@ def test_recovers_true_pairs_among_distractors(collection, embedder):
     # pairs first, then every other sentence exactly once; scores are margins (> threshold)
     assert all(b.score >= MineParams().threshold for b in res.pairs)
     assert len(res.info["cosine"]) == len(res.pairs)
-    assert res.mode == "comparable" and "mode:mine" in res.signature
+    assert res.mode == "mining" and "mode:mining" in res.signature
     assert len(res.unaligned_src) == len(src) - len(pred)
 
 
@@ -93,7 +94,8 @@ def _folders(tmp_path, collection):
 def test_folders_pool_sentences_and_keep_document_names(tmp_path, collection):
     src, tgt, _ = collection
     a, b = _folders(tmp_path, collection)
-    sents, docs = read_side(a, "en", presplit=True)
+    side = read_side(a, "en", presplit=True)
+    sents, docs = side.sentences, side.docs
     assert [s.text for s in sents] == src
     assert docs[0] == "one.txt" and docs[-1] == "sub/two.txt"
     out = tmp_path / "m.jsonl"
@@ -101,7 +103,7 @@ def test_folders_pool_sentences_and_keep_document_names(tmp_path, collection):
     assert r.exit_code == 0, r.output
     assert "pairs from 14 en × 32 ko" in r.output  # the one-line summary
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert "mode:mine" in rows[0]["meta"]["signature"]
+    assert "mode:mining" in rows[0]["meta"]["signature"]
     pairs = rows[1:]
     assert len(pairs) >= 9 and all(p["src_text"] and p["tgt_text"] for p in pairs)
     assert {p["tgt_doc"] for p in pairs} == {"x.txt", "y.txt"}

@@ -63,7 +63,7 @@ def test_alignment_invariants(embedder, src, tgt, max_src, max_tgt):
     result = align_texts(src, tgt, embedder=embedder, params=params)
     check_nothing_lost(src, result.src, [i for b in result.beads for i in b.src_ids], "en")
     check_nothing_lost(tgt, result.tgt, [j for b in result.beads for j in b.tgt_ids], "ko")
-    allowed = set(params.bead_types(params.score.fits(len(result.src), len(result.tgt))))
+    allowed = set(params.bead_types(params.costs.fits(len(result.src), len(result.tgt))))
     for b in result.beads:
         assert len(b.src_ids) <= max_src and len(b.tgt_ids) <= max_tgt
         assert b.src_ids or b.tgt_ids

@@ -9,7 +9,7 @@ from conftest import NTREX
 
 from aligner.errors import AlignerError
 from aligner.read import normalize_text, read_text
-from aligner.script import check_language, check_pair, language_mismatch, script_shares
+from aligner.read.script import check_language, check_pair, language_mismatch, script_shares
 from aligner.segment import split_text
 
 KO = (NTREX / "ko.txt").read_text(encoding="utf-8")

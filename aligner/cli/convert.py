@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .common import check_outputs_not_inputs, run_options
+from .common import run_options, writer_options
+from .options import header_option, tmx_options
 
 
 @click.command("convert")
@@ -17,53 +18,25 @@ from .common import check_outputs_not_inputs, run_options
 @click.option("--src-lang", default=None, help="Source language (default: JSONL meta or en).")
 @click.option("--tgt-lang", default=None, help="Target language (default: JSONL meta or ko).")
 @click.option(
-    "--min-score",
-    type=float,
-    default=None,
+    "--min-score", type=float, default=None,
     help="Drop aligned rows scoring under this (similarity, higher is better).",
-)
-@click.option("--header", is_flag=True, help="TSV output: write a header row.")
-@click.option("--tmx-src-code", default=None, help="TMX language code of the source (en-US).")
-@click.option("--tmx-tgt-code", default=None, help="TMX language code of the target (ko-KR).")
-@click.option(
-    "--tmx-props",
-    type=click.Choice(["none", "minimal", "full"]),
-    default="minimal",
-    show_default=True,
-    help="TMX <prop>s per unit (full adds ids and file names).",
-)
-@click.option(
-    "--tmx-dedupe", is_flag=True, help="TMX: drop duplicate pairs (ignoring case, width, spacing)."
-)
-@click.option("--tmx-include-unaligned", is_flag=True, help="TMX: keep rows with one side only.")
+)  # fmt: skip
+@header_option
+@tmx_options
 @run_options
-def convert_cmd(
-    in_file, out_file, in_fmt, out_fmt, src_lang, tgt_lang, min_score, header,
-    tmx_src_code, tmx_tgt_code, tmx_props, tmx_dedupe, tmx_include_unaligned, quiet, verbose,
-):  # fmt: skip
+def convert_cmd(in_file, out_file, in_fmt, out_fmt, src_lang, tgt_lang, quiet, verbose, **opts):
     """Convert IN_FILE (our TSV or JSONL) to OUT_FILE (.tmx, .tsv, .jsonl, or Moses files).
 
     For a reviewed alignment: edit the TSV in a spreadsheet (fix or delete rows, keep it
     tab-separated UTF-8), then `aligner convert edited.tsv reviewed.tmx`. TSV columns are
     src_text, tgt_text[, score, type, src_ids, tgt_ids]; the header row is optional.
     """
+    from ..formats import format_for
     from ..formats.convert import convert
-    from ..formats.moses import moses_paths
 
-    outputs = [out_file]
-    if out_fmt == "moses" or str(out_file).lower().endswith(".moses"):
-        outputs = list(moses_paths(out_file, src_lang, tgt_lang))
-    check_outputs_not_inputs(outputs, [in_file])
-    options = {}
-    if (out_fmt or "") == "tmx" or str(out_file).lower().endswith(".tmx"):
-        options = dict(
-            src_code=tmx_src_code, tgt_code=tmx_tgt_code, props=tmx_props, dedupe=tmx_dedupe,
-            include_unaligned=tmx_include_unaligned, source_file=None, target_file=None,
-        )  # fmt: skip
-    stats = convert(
-        in_file, out_file, in_fmt=in_fmt, out_fmt=out_fmt, src_lang=src_lang,
-        tgt_lang=tgt_lang, min_score=min_score, header=header, **options,
-    )  # fmt: skip
+    fmt = format_for(out_file, out_fmt)
+    stats = convert(in_file, out_file, in_fmt=in_fmt, out_fmt=fmt, src_lang=src_lang,
+                    tgt_lang=tgt_lang, **writer_options(fmt, opts))  # fmt: skip
     if not quiet and out_file != "-":
         where = " + ".join(stats.get("files", [out_file]))
         extra = ""

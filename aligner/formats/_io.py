@@ -55,3 +55,34 @@ def write_text_output(text: str, path: str | Path | None):
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return None
+
+
+def check_outputs(outputs, inputs=()) -> None:
+    """Refuse outputs that would destroy what the run reads or writes: an output over an input
+    (a typo in -o must not destroy the text to align), over another output of the same run,
+    or onto a folder."""
+    ins = [Path(p) for p in inputs if p and str(p) != "-"]
+    seen: list[Path] = []
+    for out in outputs:
+        if not out or str(out) == "-":
+            continue
+        o = Path(out)
+        if o.is_dir():
+            raise AlignerError(f"{out}: is a folder; give a file name for the output.")
+        for i in ins:
+            if _same_file(o, i):
+                raise AlignerError(
+                    f"{out}: is also an input file; refusing to overwrite it (choose another -o)."
+                )
+        for other in seen:
+            if _same_file(o, other):
+                raise AlignerError(
+                    f"{out}: is named for two outputs of this run; give each its own file."
+                )
+        seen.append(o)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    return a.exists() and b.exists() and os.path.samefile(a, b)  # hard links

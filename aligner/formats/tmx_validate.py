@@ -15,9 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import AlignerError
-from .tmx import SEGMENT_WARN_CHARS
+from .tmx import SEGMENT_WARN_CHARS, XML_LANG
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 REQUIRED_HEADER = (
     "creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype",
 )  # fmt: skip
@@ -62,62 +61,83 @@ def validate_tmx(
 ) -> TmxReport:
     """Report problems (the file will be rejected or lose units) and warnings (it may)."""
     report = TmxReport(str(path))
-    add = report.problems.append
     try:
         raw = Path(path).read_bytes()
     except OSError as e:
         raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+    root = _parse(raw, report)
+    if root is None:
+        return report
+    if root.get("version") != "1.4":
+        report.problems.append(
+            f'version is {root.get("version")!r}; TMX 1.4 files must say version="1.4"'
+        )
+    if dtd is not None:
+        _check_dtd(root.getroottree(), dtd, report, max_listed)
+    srclang = _check_header(root.find("header"), report)
+    body = root.find("body")
+    if body is None:
+        report.problems.append("no <body> element")
+        return report
+    _check_units(body, srclang, report, max_listed)
+    return report
+
+
+def _parse(raw: bytes, report: TmxReport):
+    """The root <tmx> element, or None when the file is not a TMX document at all."""
     if raw.startswith(b"\xef\xbb\xbf"):
         report.warnings.append("starts with a UTF-8 byte-order mark (some importers choke on it)")
     bad = _illegal_chars(raw)
     if bad:
-        add(f"{bad} XML-illegal control characters (e.g. a vertical tab pasted from Word)")
+        report.problems.append(
+            f"{bad} XML-illegal control characters (e.g. a vertical tab pasted from Word)"
+        )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=True)
     try:
-        doc = etree.fromstring(raw, parser).getroottree()
+        root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as e:
         if not bad:
-            add(f"not well-formed XML: {e}")
-        return report
-    root = doc.getroot()
+            report.problems.append(f"not well-formed XML: {e}")
+        return None
     if root.tag != "tmx":
-        add(f"the root element is <{root.tag}>, not <tmx>")
-        return report
-    if root.get("version") != "1.4":
-        add(f'version is {root.get("version")!r}; TMX 1.4 files must say version="1.4"')
-    if dtd is not None:
-        try:
-            checker = etree.DTD(str(dtd))
-        except (OSError, etree.DTDParseError) as e:
-            raise AlignerError(f"{dtd}: cannot read the DTD ({e}).") from None
-        if not checker.validate(doc):
-            for err in list(checker.error_log.filter_from_errors())[:max_listed]:
-                add(f"DTD: line {err.line}: {err.message}")
-    header = root.find("header")
-    srclang = None
+        report.problems.append(f"the root element is <{root.tag}>, not <tmx>")
+        return None
+    return root
+
+
+def _check_dtd(doc, dtd, report: TmxReport, max_listed: int) -> None:
+    try:
+        checker = etree.DTD(str(dtd))
+    except (OSError, etree.DTDParseError) as e:
+        raise AlignerError(f"{dtd}: cannot read the DTD ({e}).") from None
+    if not checker.validate(doc):
+        for err in list(checker.error_log.filter_from_errors())[:max_listed]:
+            report.problems.append(f"DTD: line {err.line}: {err.message}")
+
+
+def _check_header(header, report: TmxReport) -> str | None:
+    """Check the header; returns its srclang (None when there is no header)."""
+    add = report.problems.append
     if header is None:
         add("no <header> element")
-    else:
-        missing = [a for a in REQUIRED_HEADER if not header.get(a)]
-        if missing:
-            add("the header lacks required attributes: " + ", ".join(missing))
-        srclang = header.get("srclang")
-        if srclang and srclang != "*all*" and not valid_language_tag(srclang):
-            add(f"header srclang {srclang!r} is not a valid language tag")
-        if header.get("segtype") and header.get("segtype") not in SEGTYPES:
-            add(f"header segtype {header.get('segtype')!r} is not one of {sorted(SEGTYPES)}")
-        date = header.get("creationdate")
-        if date and not _DATE.match(date):
-            report.warnings.append(f"creationdate {date!r} is not in YYYYMMDDThhmmssZ form")
-    body = root.find("body")
-    if body is None:
-        add("no <body> element")
-        return report
+        return None
+    missing = [a for a in REQUIRED_HEADER if not header.get(a)]
+    if missing:
+        add("the header lacks required attributes: " + ", ".join(missing))
+    srclang = header.get("srclang")
+    if srclang and srclang != "*all*" and not valid_language_tag(srclang):
+        add(f"header srclang {srclang!r} is not a valid language tag")
+    if header.get("segtype") and header.get("segtype") not in SEGTYPES:
+        add(f"header segtype {header.get('segtype')!r} is not one of {sorted(SEGTYPES)}")
+    date = header.get("creationdate")
+    if date and not _DATE.match(date):
+        report.warnings.append(f"creationdate {date!r} is not in YYYYMMDDThhmmssZ form")
+    return srclang
+
+
+def _check_units(body, srclang: str | None, report: TmxReport, max_listed: int) -> None:
+    """Every <tu>: a <tuv> in the source language, valid tags, non-empty segments."""
     listed: dict[str, list[int]] = {}
-
-    def note(kind: str, n: int) -> None:
-        listed.setdefault(kind, []).append(n)
-
     few_tuv: list[int] = []
     for n, tu in enumerate(body.iter("tu"), 1):
         report.units += 1
@@ -126,23 +146,13 @@ def validate_tmx(
         if len(tuvs) < 2:
             few_tuv.append(n)
         if srclang and srclang != "*all*" and srclang not in langs:
-            note(f"with no <tuv> in the source language {srclang}", n)
+            listed.setdefault(f"with no <tuv> in the source language {srclang}", []).append(n)
         for lang in langs:
             if not valid_language_tag(lang):
-                note(f"with a missing or malformed language tag ({lang!r})", n)
-        for tuv in tuvs:
-            seg = tuv.find("seg")
-            if seg is None:
-                note("with a <tuv> that has no <seg>", n)
-                continue
-            text = "".join(seg.itertext())
-            if not text.strip():
-                note("with an empty <seg>", n)
-            if len(text) > SEGMENT_WARN_CHARS:
-                report.warnings.append(
-                    f"unit {n}: a segment of {len(text)} characters (over {SEGMENT_WARN_CHARS}; "
-                    "Trados rejects it)"
-                )
+                kind = f"with a missing or malformed language tag ({lang!r})"
+                listed.setdefault(kind, []).append(n)
+        for kind in _segment_problems(tuvs, n, report):
+            listed.setdefault(kind, []).append(n)
     if report.units == 0:
         report.warnings.append("the body holds no <tu>")
 
@@ -150,8 +160,27 @@ def validate_tmx(
         return ", ".join(map(str, ns[:max_listed])) + (" …" if len(ns) > max_listed else "")
 
     for kind, ns in listed.items():
-        add(f"{len(ns)} {'unit' if len(ns) == 1 else 'units'} {kind} (unit {units(ns)})")
+        report.problems.append(
+            f"{len(ns)} {'unit' if len(ns) == 1 else 'units'} {kind} (unit {units(ns)})"
+        )
     if few_tuv:
         n = len(few_tuv)
         report.warnings.append(f"{n} units with one language only (unit {units(few_tuv)})")
-    return report
+
+
+def _segment_problems(tuvs, n: int, report: TmxReport) -> list[str]:
+    problems = []
+    for tuv in tuvs:
+        seg = tuv.find("seg")
+        if seg is None:
+            problems.append("with a <tuv> that has no <seg>")
+            continue
+        text = "".join(seg.itertext())
+        if not text.strip():
+            problems.append("with an empty <seg>")
+        if len(text) > SEGMENT_WARN_CHARS:
+            report.warnings.append(
+                f"unit {n}: a segment of {len(text)} characters (over {SEGMENT_WARN_CHARS}; "
+                "Trados rejects it)"
+            )
+    return problems

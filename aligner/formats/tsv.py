@@ -1,41 +1,69 @@
-"""TSV for MT pipelines: `cut -f1,2` gives clean bitext."""
+"""TSV for MT pipelines: `cut -f1,2` gives clean bitext; read back for a reviewer's edits."""
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ._io import write_text_output
-from .units import Unit, select_units, units_from_alignment
+from ..errors import AlignerError
+from .units import Table, Unit, default_unaligned, parse_ids, parse_score, select_units, type_of
 
 # everything a reader may take as a field or line break (str.splitlines counts \x1c-\x1e, \x85)
 _WS = re.compile(r"[\t\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 COLUMNS = ["src_text", "tgt_text", "score", "type", "src_ids", "tgt_ids"]
+DOC_COLUMNS = ["src_doc", "tgt_doc"]
 
 
 def clean_cell(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def units_tsv_lines(units: Iterable[Unit], header: bool = False) -> Iterator[str]:
-    """One row per unit (no newline), after an optional header row."""
-    if header:
-        yield "\t".join(COLUMNS)
-    for u in units:
-        cells = [clean_cell(u.src_text), clean_cell(u.tgt_text), f"{u.score:.4f}", u.type]
-        cells += [",".join(map(str, u.src_ids)), ",".join(map(str, u.tgt_ids))]
-        yield "\t".join(cells)
+def _row(u: Unit, doc_columns: bool) -> str:
+    cells = [clean_cell(u.src_text), clean_cell(u.tgt_text), f"{u.score:.4f}", clean_cell(u.type)]
+    cells += [",".join(map(str, u.src_ids)), ",".join(map(str, u.tgt_ids))]
+    if doc_columns:
+        cells += [clean_cell(u.src_doc or ""), clean_cell(u.tgt_doc or "")]
+    return "\t".join(cells)
 
 
-def tsv_lines(alignment, header: bool = False, min_score: float | None = None) -> Iterator[str]:
-    units = select_units(units_from_alignment(alignment), min_score=min_score)
-    return units_tsv_lines(units, header)
+def render_tsv(
+    table: Table,
+    *,
+    header: bool = False,
+    min_score: float | None = None,
+    include_unaligned: bool | None = None,
+    doc_columns: bool = False,
+) -> tuple[str, dict]:
+    """One row per unit; ``min_score`` drops aligned rows under it; ``doc_columns`` adds the
+    document names (mining). Unaligned rows are kept except for mining results."""
+    units = select_units(table.units, default_unaligned(table, include_unaligned), min_score)
+    lines = ["\t".join(COLUMNS + (DOC_COLUMNS if doc_columns else []))] if header else []
+    lines += [_row(u, doc_columns) for u in units]
+    return "".join(line + "\n" for line in lines), {"written": len(units)}
 
 
-def write_tsv(
-    alignment, path: str | Path | None = None, header: bool = False, min_score: float | None = None
-):
-    """``min_score`` drops aligned beads scoring under it (unaligned beads stay: they score 0)."""
-    text = "".join(line + "\n" for line in tsv_lines(alignment, header, min_score))
-    return write_text_output(text, path)
+def read_tsv(path: str | Path) -> Table:
+    """Read TSV as our writer writes it (src, tgt[, score, type, src_ids, tgt_ids]); the header
+    row is optional. Only the two text columns are required, so a hand-made bitext works too."""
+    rows = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for n, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
+                if n == 1 and row[:2] == ["src_text", "tgt_text"]:
+                    continue
+                if not row or all(not c.strip() for c in row):
+                    continue
+                where = f"{path}, line {n}"
+                if len(row) < 2:
+                    raise AlignerError(f"{where}: expected at least 2 tab-separated columns.")
+                row += [""] * (6 - len(row))
+                src_ids, tgt_ids = parse_ids(row[4], where), parse_ids(row[5], where)
+                kind = row[3].strip() or type_of(src_ids, tgt_ids, row[0], row[1])
+                score = parse_score(row[2], where)
+                rows.append(Unit(row[0], row[1], score, kind, src_ids, tgt_ids))
+    except OSError as e:
+        raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+    except UnicodeDecodeError:
+        raise AlignerError(f"{path}: not UTF-8; save the TSV as UTF-8 and try again.") from None
+    return Table(rows, inputs=(str(path),))

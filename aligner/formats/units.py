@@ -3,35 +3,81 @@ TSV/JSONL (so a reviewer's edited spreadsheet can become a TMX without re-aligni
 
 from __future__ import annotations
 
-import csv
-import json
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from ..errors import AlignerError
 
 
 @dataclass(frozen=True)
 class Unit:
+    """One row: the two texts, the score and type of their bead, and where they came from."""
+
     src_text: str
     tgt_text: str
     score: float
     type: str
     src_ids: tuple[int, ...] = ()
     tgt_ids: tuple[int, ...] = ()
+    src_para: int | None = None
+    tgt_para: int | None = None
+    src_doc: str | None = None  # mining: the document each side came from
+    tgt_doc: str | None = None
+    cosine: float | None = None  # mining: the plain cosine beside the margin score
 
     @property
     def aligned(self) -> bool:
         return bool(self.src_text.strip()) and bool(self.tgt_text.strip())
 
 
+@dataclass(frozen=True)
+class Table:
+    """What every writer takes: the units and what is known about them.
+
+    ``meta`` is the JSONL metadata line ({} writes none); ``inputs`` are the files the units
+    were aligned or read from, which no output of the same run may overwrite.
+    """
+
+    units: list[Unit]
+    src_lang: str = "en"
+    tgt_lang: str = "ko"
+    signature: str = ""
+    mode: str = "parallel"
+    meta: dict = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+
+
 def units_from_alignment(alignment) -> Iterator[Unit]:
+    info = alignment.info
+    src_doc, tgt_doc = info.get("src_doc"), info.get("tgt_doc")
+    cosines = iter(info.get("cosine", ()))
     for b in alignment.beads:
         yield Unit(
-            alignment.src_text(b), alignment.tgt_text(b), b.score, b.type, b.src_ids, b.tgt_ids
-        )
+            alignment.src_text(b), alignment.tgt_text(b), b.score, b.type, b.src_ids, b.tgt_ids,
+            alignment.src[b.src_ids[0]].para if b.src_ids else None,
+            alignment.tgt[b.tgt_ids[0]].para if b.tgt_ids else None,
+            src_doc[b.src_ids[0]] if src_doc and b.src_ids else None,
+            tgt_doc[b.tgt_ids[0]] if tgt_doc and b.tgt_ids else None,
+            next(cosines, None) if alignment.mode == "mining" and b.aligned else None,
+        )  # fmt: skip
+
+
+def as_table(result) -> Table:
+    """A Table as it is, or the Table of an :class:`~aligner.Alignment`."""
+    if isinstance(result, Table):
+        return result
+    meta = {
+        "signature": result.signature,
+        "src_lang": result.src_lang,
+        "tgt_lang": result.tgt_lang,
+        "mode": result.mode,
+        **result.summary(),
+    }
+    paths = result.info.get("inputs", {})
+    inputs = tuple(p for p in (paths.get("src_path"), paths.get("tgt_path")) if p)
+    return Table(list(units_from_alignment(result)), result.src_lang, result.tgt_lang,
+                 result.signature, result.mode, meta, inputs)  # fmt: skip
 
 
 def keep_unit(u: Unit, include_unaligned: bool = True, min_score: float | None = None) -> bool:
@@ -43,8 +89,16 @@ def keep_unit(u: Unit, include_unaligned: bool = True, min_score: float | None =
 
 def select_units(
     units: Iterable[Unit], include_unaligned: bool = True, min_score: float | None = None
-) -> Iterator[Unit]:
-    return (u for u in units if keep_unit(u, include_unaligned, min_score))
+) -> list[Unit]:
+    return [u for u in units if keep_unit(u, include_unaligned, min_score)]
+
+
+def default_unaligned(table: Table, include_unaligned: bool | None) -> bool:
+    """Whether rows with one side go out: yes for alignments, no for mining (where most
+    sentences are unpaired and listing them would bury the pairs), unless the caller says."""
+    if include_unaligned is not None:
+        return include_unaligned
+    return table.mode != "mining"
 
 
 def normalise_for_dedupe(text: str) -> str:
@@ -67,7 +121,7 @@ def dedupe_units(units: Iterable[Unit]) -> tuple[list[Unit], int]:
     return kept, removed
 
 
-def _parse_ids(text: str, where: str) -> tuple[int, ...]:
+def parse_ids(text: str, where: str) -> tuple[int, ...]:
     text = text.strip()
     if not text:
         return ()
@@ -77,71 +131,15 @@ def _parse_ids(text: str, where: str) -> tuple[int, ...]:
         raise AlignerError(f"{where}: ids must be comma-separated numbers, got {text!r}.") from None
 
 
-def _parse_score(text: str, where: str) -> float:
+def parse_score(text: str, where: str) -> float:
     try:
         return float(text) if text.strip() else 0.0
     except ValueError:
         raise AlignerError(f"{where}: score must be a number, got {text!r}.") from None
 
 
-def _type_of(src_ids, tgt_ids, src: str, tgt: str) -> str:
+def type_of(src_ids, tgt_ids, src: str, tgt: str) -> str:
+    """The bead type of a row read back, from its ids or, without ids, from its texts."""
     n = len(src_ids) if src_ids else int(bool(src.strip()))
     m = len(tgt_ids) if tgt_ids else int(bool(tgt.strip()))
     return f"{n}-{m}"
-
-
-def read_tsv_units(path: str | Path) -> list[Unit]:
-    """Read TSV as our writer writes it (src, tgt[, score, type, src_ids, tgt_ids]); the header
-    row is optional. Only the two text columns are required, so a hand-made bitext works too."""
-    rows = []
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for n, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
-                if n == 1 and row[:2] == ["src_text", "tgt_text"]:
-                    continue
-                if not row or all(not c.strip() for c in row):
-                    continue
-                where = f"{path}, line {n}"
-                if len(row) < 2:
-                    raise AlignerError(f"{where}: expected at least 2 tab-separated columns.")
-                row += [""] * (6 - len(row))
-                src_ids, tgt_ids = _parse_ids(row[4], where), _parse_ids(row[5], where)
-                kind = row[3].strip() or _type_of(src_ids, tgt_ids, row[0], row[1])
-                score = _parse_score(row[2], where)
-                rows.append(Unit(row[0], row[1], score, kind, src_ids, tgt_ids))
-    except OSError as e:
-        raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
-    except UnicodeDecodeError:
-        raise AlignerError(f"{path}: not UTF-8; save the TSV as UTF-8 and try again.") from None
-    return rows
-
-
-def read_jsonl_units(path: str | Path) -> tuple[list[Unit], dict]:
-    """Read our JSONL back: returns (units, the metadata line or {})."""
-    units, meta = [], {}
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise AlignerError(f"{path}, line {n}: not JSON ({e.msg}).") from None
-                if isinstance(obj, dict) and "meta" in obj:
-                    meta = obj["meta"]
-                    continue
-                if not isinstance(obj, dict) or not ({"src_text", "tgt_text"} & set(obj)):
-                    raise AlignerError(
-                        f"{path}, line {n}: not an aligner row (needs src_text/tgt_text)."
-                    )
-                where = f"{path}, line {n}"
-                src, tgt = str(obj.get("src_text") or ""), str(obj.get("tgt_text") or "")
-                src_ids = _parse_ids(",".join(map(str, obj.get("src_ids") or ())), where)
-                tgt_ids = _parse_ids(",".join(map(str, obj.get("tgt_ids") or ())), where)
-                kind = obj.get("type") or _type_of(src_ids, tgt_ids, src, tgt)
-                score = _parse_score(str(obj.get("score") or ""), where)
-                units.append(Unit(src, tgt, score, kind, src_ids, tgt_ids))
-    except OSError as e:
-        raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
-    return units, meta

@@ -7,12 +7,22 @@ text (see :func:`aligner.read.normalize_text`), so each sentence can be traced b
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from .base import Sentence, Splitter
+from ..read.script import is_hangul
+from .base import Sentence, Splitter, package_id
 from .english import NupunktSplitter
 from .korean import KiwiSplitter
 
-__all__ = ["Sentence", "Splitter", "split_text", "get_splitter", "MAX_SENTENCE_CHARS"]
+__all__ = [
+    "MAX_SENTENCE_CHARS",
+    "Sentence",
+    "Splitter",
+    "as_sentences",
+    "get_splitter",
+    "split_text",
+    "splitter_id",
+]
 
 # A "sentence" longer than this (a PDF page without punctuation, a 1 MB line) is cut at the
 # nearest space before the cap: embedding one giant string helps nobody.
@@ -33,6 +43,24 @@ def get_splitter(lang: str) -> Splitter:
     return NupunktSplitter()
 
 
+def splitter_id(lang: str) -> str:
+    """Name and version of the splitter a language gets, for signatures."""
+    return package_id(get_splitter(lang).name)
+
+
+def as_sentences(items: Sequence[str] | Sequence[Sentence]) -> list[Sentence]:
+    """Sentences as given (already split): strings get offsets as if joined by one space."""
+    out = []
+    pos = 0
+    for s in items:
+        if isinstance(s, Sentence):
+            out.append(s)
+        else:
+            out.append(Sentence(str(s), pos, pos + len(str(s)), 0))
+            pos += len(str(s)) + 1
+    return out
+
+
 def _paragraphs(text: str):
     pos = 0
     for m in _PARA.finditer(text):
@@ -46,7 +74,7 @@ def _is_wrapped(prev: str, nxt: str) -> bool:
     prev, nxt = prev.rstrip(), nxt.lstrip()
     if len(prev) < 50 or not nxt or prev.endswith(_TERMINAL):
         return False
-    return nxt[0].islower() or ("\uac00" <= nxt[0] <= "\ud7a3")
+    return nxt[0].islower() or is_hangul(nxt[0])
 
 
 def _lines(text: str, start: int, end: int):

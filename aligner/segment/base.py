@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 
@@ -19,6 +20,17 @@ class Sentence:
 class Splitter(Protocol):
     """Splits one paragraph (no blank lines inside) into sentence spans [start, end)."""
 
-    name: str
+    name: str  # the package that splits; its version goes into signatures
 
     def spans(self, text: str) -> list[tuple[int, int]]: ...
+
+
+@cache
+def package_id(package: str) -> str:
+    """``name-version`` of an installed package, the way signatures name a splitter."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{package}-{version(package)}"
+    except PackageNotFoundError:
+        return package

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-from .errors import AlignerError
+from ..errors import AlignerError
 
 # Language code (first part, lower case) → the script its text is written in.
 _LANG_SCRIPT = {
@@ -36,6 +36,8 @@ _NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
 MIN_LETTERS = 20  # below this, too little text to judge
 MIN_SHARE = 0.2  # the expected script must have at least this share of letters …
 OTHER_SHARE = 0.5  # … unless no other script dominates (mixed text is not a mistake)
+# Characters looked at: a book's first 200k characters tell its script as well as all of it.
+SCRIPT_SAMPLE = 200_000
 
 
 def letter_script(ch: str) -> str | None:
@@ -62,7 +64,20 @@ def letter_script(ch: str) -> str | None:
     return "Other"
 
 
-def script_shares(text: str, limit: int = 200_000) -> dict[str, float]:
+def is_hangul(ch: str) -> bool:
+    """A Hangul syllable or jamo: the one Hangul test of the package."""
+    return letter_script(ch) == "Hangul"
+
+
+def hangul_share(text: str) -> float:
+    """Share of Hangul among the Hangul and Latin letters of ``text`` (0 when there are none):
+    how bilingual pages send a line to the Korean or the English side."""
+    counts = Counter(s for s in map(letter_script, text) if s in ("Hangul", "Latin"))
+    total = counts["Hangul"] + counts["Latin"]
+    return counts["Hangul"] / total if total else 0.0
+
+
+def script_shares(text: str, limit: int = SCRIPT_SAMPLE) -> dict[str, float]:
     """Share of letters per script over the first ``limit`` characters (empty: no letters)."""
     counts = Counter(s for s in map(letter_script, text[:limit]) if s)
     total = sum(counts.values())
@@ -84,7 +99,7 @@ def language_mismatch(text: str, lang: str) -> str | None:
     want = expected_script(lang)
     if want is None:
         return None
-    counts = Counter(s for s in map(letter_script, text[:200_000]) if s)
+    counts = Counter(s for s in map(letter_script, text[:SCRIPT_SAMPLE]) if s)
     total = sum(counts.values())
     if total < MIN_LETTERS:
         return None

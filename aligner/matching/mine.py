@@ -1,9 +1,9 @@
 """Mining mode: candidate sentence pairs between two large collections (tens of thousands a side).
 
-Comparable mode (``aligner.comparable``) looks at one document pair and holds the whole cosine
-matrix. Mining pools every sentence of many documents per side, so the matrix (n × m floats:
-1.6 GB at 20k × 20k) is never held: it is computed in row blocks (``block`` rows × all columns,
-one matrix product each) and reduced on the fly, so memory is O(block × m).
+Comparable mode (``aligner.matching.comparable``) looks at one document pair and holds the
+whole cosine matrix. Mining pools every sentence of many documents per side, so the matrix
+(n × m floats: 1.6 GB at 20k × 20k) is never held: it is computed in row blocks (``block``
+rows × all columns, one matrix product each) and reduced on the fly, so memory is O(block × m).
 
 Score: the ratio margin of Artetxe & Schwenk (2019), as in comparable mode,
 ``cos(x, y) / ((mean cos of x to its k nearest ys + mean cos of y to its k nearest xs) / 2)``:
@@ -35,28 +35,35 @@ from pathlib import Path
 
 import numpy as np
 
-from .alignment import Alignment, Bead
-from .comparable import apply_margin, top_k
-from .errors import AlignerError
-from .progress import progress
-from .segment import Sentence, split_text
+from ..alignment import Alignment, Bead, fill_unaligned
+from ..embed import load_embedder
+from ..embed.encode import encode_all
+from ..errors import AlignerError
+from ..progress import progress
+from ..read.collection import read_side
+from ..segment import Sentence, as_sentences, splitter_id
+from ..signature import signature
+from .margin import apply_margin, neighbour_means
 
 
 @dataclass(frozen=True)
 class MineParams:
     """Settings of mining; see ``benchmarks/mining.md`` for how the defaults were chosen."""
 
-    threshold: float = 1.15  # ratio margin a pair needs; best F1 on benchmarks/mining.md
+    # ratio margin a pair needs; best F1 on benchmarks/mining.md
+    threshold: float = field(default=1.15, metadata={"sig": "thr"})
     # Cosine floor: in a small pool the k nearest neighbours are all unrelated, so an unrelated
     # pair (cosine 0.2) can still reach margin 1.2. Real translations score 0.5-0.9 with the
     # bundled model; the NTREX benchmark loses no true pair at 0.3.
-    min_cosine: float = 0.3
-    k: int = 4  # neighbours for the margin, both directions
-    mutual: bool = False  # only mutual best pairs (else forward ∪ backward best, one-to-one)
-    block: int = 1024  # rows per matrix product: memory is about block × m × 4 bytes
+    min_cosine: float = field(default=0.3, metadata={"sig": "mincos"})
+    k: int = field(default=4, metadata={"sig": "k"})  # neighbours for the margin, both ways
+    # only mutual best pairs (else forward ∪ backward best, one-to-one)
+    mutual: bool = field(default=False, metadata={"sig": "mutual"})
+    # rows per matrix product: memory is about block × m × 4 bytes; results do not depend on it
+    block: int = field(default=1024, metadata={"sig": None})
 
 
-@dataclass
+@dataclass(frozen=True)
 class MineScores:
     """Per-row and per-column best partners under the ratio margin, from :func:`mine_scores`."""
 
@@ -68,32 +75,6 @@ class MineScores:
     bwd_cos: np.ndarray  # (m,)
     src_knn: np.ndarray = field(repr=False)  # (n,) mean cosine to the k nearest targets
     tgt_knn: np.ndarray = field(repr=False)  # (m,)
-
-
-def _blocks(n: int, block: int):
-    for a in range(0, n, block):
-        yield a, min(n, a + block)
-
-
-def neighbour_means(
-    x: np.ndarray, y: np.ndarray, k: int, block: int = 1024
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mean cosine of each x to its k nearest ys, and of each y to its k nearest xs; one pass."""
-    n, m = len(x), len(y)
-    kr, kc = min(k, m), min(k, n)
-    r = np.empty(n, dtype=np.float32)
-    col_top = np.empty((0, m), dtype=np.float32)  # running top-kc per column
-    with progress(n, "neighbours", unit="row") as update:
-        for a, b in _blocks(n, block):
-            sims = x[a:b] @ y.T
-            r[a:b] = np.sort(top_k(sims, kr, axis=1), axis=1).mean(axis=1)
-            col_top = np.concatenate([col_top, top_k(sims, min(kc, b - a), axis=0)])
-            if len(col_top) > kc:
-                col_top = top_k(col_top, kc, axis=0)
-            update(b - a)
-    # sorted before the mean, so the sum's order (and the last bit) does not depend on blocks
-    c = np.sort(col_top, axis=0).mean(axis=0).astype(np.float32)
-    return r, c
 
 
 def mine_scores(x: np.ndarray, y: np.ndarray, k: int = 4, block: int = 1024) -> MineScores:
@@ -111,7 +92,8 @@ def mine_scores(x: np.ndarray, y: np.ndarray, k: int = 4, block: int = 1024) -> 
     if n == 0 or m == 0:
         zn, zm = np.zeros(n), np.zeros(m)
         return MineScores(np.zeros(n, int), zn, np.zeros(m, int), zm, zn, zm, zn, zm)
-    r, c = neighbour_means(x, y, k, block)
+    with progress(n, "neighbours", unit="row") as update:
+        r, c = neighbour_means(x, y, k, block, update)
     fwd = np.empty(n, dtype=np.int64)
     fwd_margin = np.empty(n, dtype=np.float32)
     bwd = np.zeros(m, dtype=np.int64)
@@ -119,7 +101,8 @@ def mine_scores(x: np.ndarray, y: np.ndarray, k: int = 4, block: int = 1024) -> 
     fwd_cos = np.empty(n, dtype=np.float32)
     bwd_cos = np.zeros(m, dtype=np.float32)
     with progress(n, "best pairs", unit="row") as update:
-        for a, b in _blocks(n, block):
+        for a in range(0, n, block):
+            b = min(n, a + block)
             sims = x[a:b] @ y.T
             margin = apply_margin(sims, r[a:b], c)
             rows = np.arange(b - a)
@@ -170,150 +153,89 @@ def select_pairs(
     return sorted(kept)
 
 
-def embed_all(texts: list[str], embedder, desc: str, chunk: int = 2048) -> np.ndarray:
-    """Encode in chunks so a progress bar can follow tens of thousands of sentences."""
-    if not texts:
-        return np.zeros((0, 1), dtype=np.float32)
-    parts = []
-    with progress(len(texts), desc) as update:
-        for a in range(0, len(texts), chunk):
-            parts.append(np.asarray(embedder.encode(texts[a : a + chunk]), dtype=np.float32))
-            update(len(parts[-1]))
-    return np.concatenate(parts)
+def _embed(sents: list[Sentence], embedder, lang: str) -> np.ndarray:
+    with progress(len(sents), f"embedding {lang}") as update:
+        return encode_all(embedder, [s.text for s in sents], update)
 
 
 def mine_sentences(
     src: Sequence[str] | Sequence[Sentence],
     tgt: Sequence[str] | Sequence[Sentence],
-    embedder=None,
-    params: MineParams | None = None,
+    *,
     src_lang: str = "en",
     tgt_lang: str = "ko",
+    embedder=None,
+    params: MineParams | None = None,
     src_vecs: np.ndarray | None = None,
     tgt_vecs: np.ndarray | None = None,
 ) -> Alignment:
     """Candidate pairs between two sentence lists; every other sentence listed as unaligned.
 
-    Returns an :class:`Alignment` with ``mode="comparable"`` (pairs may cross): pair beads in
+    Returns an :class:`Alignment` with ``mode="mining"`` (pairs may cross): pair beads in
     source order, each scored by its ratio margin (higher is better, ~1.0 = no better than the
     neighbours; not a cosine: the cosines are in ``info["cosine"]``, one per pair bead), then the
     unaligned sentences. ``src_vecs``/``tgt_vecs``: precomputed L2-normalised embeddings.
     """
-    from .pipeline import _as_sentences
+    return _mine(as_sentences(list(src)), as_sentences(list(tgt)), src_lang, tgt_lang,
+                 embedder, params, src_vecs, tgt_vecs)  # fmt: skip
 
+
+def _mine(s_sents, t_sents, src_lang, tgt_lang, embedder, params, src_vecs=None, tgt_vecs=None,
+          split=None) -> Alignment:  # fmt: skip
     params = params or MineParams()
     t0 = time.perf_counter()
-    s_sents, t_sents = _as_sentences(list(src)), _as_sentences(list(tgt))
     if src_vecs is None or tgt_vecs is None:
-        from .embed import load_embedder
-
         embedder = embedder or load_embedder()
     if src_vecs is None:
-        src_vecs = embed_all([s.text for s in s_sents], embedder, f"embedding {src_lang}")
+        src_vecs = _embed(s_sents, embedder, src_lang)
     if tgt_vecs is None:
-        tgt_vecs = embed_all([s.text for s in t_sents], embedder, f"embedding {tgt_lang}")
+        tgt_vecs = _embed(t_sents, embedder, tgt_lang)
     t_embed = time.perf_counter()
     scores = mine_scores(src_vecs, tgt_vecs, params.k, params.block)
     pairs = select_pairs(scores, params.threshold, params.mutual, params.min_cosine)
     t_score = time.perf_counter()
-    beads = [Bead((i,), (j,), round(s, 4)) for i, j, s in pairs]
+    beads = fill_unaligned((Bead((i,), (j,), round(s, 4)) for i, j, s in pairs),
+                           len(s_sents), len(t_sents))  # fmt: skip
     cosine = [round(float(src_vecs[i] @ tgt_vecs[j]), 4) for i, j, _ in pairs]
-    done_s, done_t = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
-    beads += [Bead((i,), (), 0.0) for i in range(len(s_sents)) if i not in done_s]
-    beads += [Bead((), (j,), 0.0) for j in range(len(t_sents)) if j not in done_t]
     model_id = getattr(embedder, "model_id", "?") if embedder is not None else "precomputed"
     info = {
-        "mode": "mining",
         "params": asdict(params),
         "cosine": cosine,
         "timings": {"embed": t_embed - t0, "score": t_score - t_embed,
                     "total": time.perf_counter() - t0},
     }  # fmt: skip
-    sig = mining_signature(model_id, params)
-    return Alignment(beads, s_sents, t_sents, src_lang, tgt_lang, sig, info, mode="comparable")
-
-
-def mining_signature(model_id: str, p: MineParams) -> str:
-    from . import __version__
-
-    sel = "mutual" if p.mutual else "union"
-    return (
-        f"aligner:{__version__}|mode:mine|model:{model_id}|k:{p.k}|thr:{p.threshold}"
-        f"|mincos:{p.min_cosine}|{sel}"
-    )
-
-
-# --- files and folders -------------------------------------------------------------------
-
-
-def documents(path: str | Path) -> list[Path]:
-    """A file is one document; a folder gives its ``.txt`` files (recursively, sorted)."""
-    p = Path(path)
-    if not p.exists():
-        raise AlignerError(f"{path}: no such file or folder.")
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*.txt") if f.is_file())
-        if not files:
-            raise AlignerError(f"{path}: folder holds no .txt documents.")
-        return files
-    return [p]
-
-
-def read_sentences(
-    path: str | Path, lang: str, presplit: bool = False, encoding: str | None = None
-) -> list[Sentence]:
-    """One document's sentences: one per non-empty line (``presplit``), else split from text."""
-    from .read import read_text
-
-    text = read_text(path, encoding).text
-    if not presplit:
-        return split_text(text, lang)
-    out, pos = [], 0
-    for n, line in enumerate(text.split("\n")):
-        stripped = line.strip()
-        if stripped:
-            start = pos + line.index(stripped[0])
-            out.append(Sentence(stripped, start, start + len(stripped), n))
-        pos += len(line) + 1
-    return out
-
-
-def read_side(
-    path: str | Path, lang: str, presplit: bool = False, encoding: str | None = None
-) -> tuple[list[Sentence], list[str]]:
-    """All sentences of one side, pooled (ids global), and the document name of each."""
-    root = Path(path)
-    sents: list[Sentence] = []
-    names: list[str] = []
-    for f in documents(root):
-        name = str(f.relative_to(root)) if root.is_dir() else f.name
-        doc = read_sentences(f, lang, presplit, encoding)
-        sents += doc
-        names += [name] * len(doc)
-    return sents, names
+    sig = signature("mining", model_id, params, split)
+    return Alignment(beads, s_sents, t_sents, src_lang, tgt_lang, sig, info, mode="mining")
 
 
 def mine_files(
     src_path: str | Path,
     tgt_path: str | Path,
+    *,
     src_lang: str = "en",
     tgt_lang: str = "ko",
-    presplit: bool = False,
     embedder=None,
     params: MineParams | None = None,
+    presplit: bool = False,
     encoding: str | None = None,
+    force: bool = False,
 ) -> Alignment:
     """Mine two files or two folders of ``.txt`` documents (all sentences pooled per side).
 
-    The result's ``info["src_doc"]``/``info["tgt_doc"]`` give each sentence's document name
-    (its path relative to the folder, or the file name).
+    Each side goes through the input checks of ``aligner align`` (its language, damaged UTF-8;
+    ``force`` skips the language check). The result's ``info["src_doc"]``/``info["tgt_doc"]``
+    give each sentence's document name (its path relative to the folder, or the file name).
     """
-    src, src_docs = read_side(src_path, src_lang, presplit, encoding)
-    tgt, tgt_docs = read_side(tgt_path, tgt_lang, presplit, encoding)
-    if not src or not tgt:
-        empty = src_path if not src else tgt_path
+    src = read_side(src_path, src_lang, presplit=presplit, encoding=encoding, force=force,
+                    option="--src-lang")  # fmt: skip
+    tgt = read_side(tgt_path, tgt_lang, presplit=presplit, encoding=encoding, force=force,
+                    option="--tgt-lang")  # fmt: skip
+    if not src.sentences or not tgt.sentences:
+        empty = src_path if not src.sentences else tgt_path
         raise AlignerError(f"{empty}: no sentences found; nothing to mine.")
-    result = mine_sentences(src, tgt, embedder, params, src_lang, tgt_lang)
-    result.info["src_doc"] = src_docs
-    result.info["tgt_doc"] = tgt_docs
+    split = None if presplit else f"{splitter_id(src_lang)}+{splitter_id(tgt_lang)}"
+    result = _mine(src.sentences, tgt.sentences, src_lang, tgt_lang, embedder, params,
+                   split=split)  # fmt: skip
+    result.info.update(src_doc=src.docs, tgt_doc=tgt.docs)
+    result.warnings.extend(src.warnings + tgt.warnings)
     return result

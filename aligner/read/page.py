@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .read import normalize_text
+from .decode import normalize_text
+from .script import hangul_share
 
 # A line is Korean when at least this share of its Hangul+Latin letters is Hangul.
 HANGUL_SHARE = 0.5
@@ -55,7 +56,7 @@ class Dropped:
     reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Extracted:
     """The two texts of a bilingual page, what was set aside as metadata, and what was dropped."""
 
@@ -73,13 +74,6 @@ class Extracted:
         }
 
 
-def hangul_share(text: str) -> float:
-    """Share of Hangul among Hangul and Latin letters (0 when there are none)."""
-    hangul = sum(1 for c in text if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
-    return hangul / (hangul + latin) if hangul + latin else 0.0
-
-
 def looks_like_html(text: str) -> bool:
     head = text.lstrip()[:2000].lower()
     return head.startswith("<") and ("<html" in head or "<body" in head or "<!doctype" in head
@@ -95,7 +89,7 @@ def html_to_text(html: str) -> str:
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as e:
-        from .errors import AlignerError
+        from ..errors import AlignerError
 
         raise AlignerError(
             f"could not parse the HTML page ({e}); save it again or as text."
@@ -167,6 +161,15 @@ def _classify(line: str) -> tuple[str, str]:
     return "keep", s
 
 
+_DROP_REASONS = {
+    "section": "section marker",
+    "widget": "navigation/widget",
+    "image": "empty image caption",
+    "byline": "byline (metadata)",
+    "repeat": "repeated line",
+}
+
+
 def extract_page(text: str, html: bool | None = None) -> Extracted:
     """Split a saved bilingual page (plain text or HTML) into English and Korean texts.
 
@@ -177,17 +180,12 @@ def extract_page(text: str, html: bool | None = None) -> Extracted:
         html = looks_like_html(text)
     if html:
         text = html_to_text(text)
-    text = normalize_text(text)
-    lines = text.split("\n")
     paras: dict[str, list[list[str]]] = {"en": [[]], "ko": [[]]}
-    result = Extracted("", "")
+    metadata: list[tuple[str, str]] = []
+    dropped: list[Dropped] = []
     seen: set[str] = set()
     prev_dropped = False  # a widget's text often runs on over a second short line
-
-    def drop(i: int, s: str, reason: str) -> None:
-        result.dropped.append(Dropped(i + 1, s, reason))
-
-    for i, raw in enumerate(lines):
+    for i, raw in enumerate(normalize_text(text).split("\n")):
         kind, s = _classify(raw)
         if kind == "empty":
             for p in paras.values():
@@ -197,50 +195,41 @@ def extract_page(text: str, html: bool | None = None) -> Extracted:
             continue
         if kind == "keep" and prev_dropped and not _is_prose(s) and len(s) < 60:
             kind = "widget"  # continuation of the dropped line above, same block
-        if kind == "section":
-            result.metadata.append(("section", s))
-            drop(i, s, "section marker")
-        elif kind == "widget":
-            drop(i, s, "navigation/widget")
-        elif kind == "image":
-            drop(i, s, "empty image caption")
-        elif kind == "byline":
-            result.metadata.append(("byline", s))
-            drop(i, s, "byline (metadata)")
-        elif s in seen:
-            drop(i, s, "repeated line")
+        if kind == "keep" and s in seen:
             kind = "repeat"
         if kind != "keep":
+            if kind in ("section", "byline"):
+                metadata.append((kind, s))
+            dropped.append(Dropped(i + 1, s, _DROP_REASONS[kind]))
             prev_dropped = kind in ("widget", "image")
             continue
         prev_dropped = False
         seen.add(s)
-        lang = "ko" if hangul_share(s) >= HANGUL_SHARE else "en"
-        if not any(c.isalpha() for c in s):
-            drop(i, s, "no letters")
-            continue
-        credit = _CREDIT.search(s)
-        if credit and len(s) > len(credit.group(0)) + 20:
-            result.metadata.append(("credit", credit.group(1)))
-            drop(i, credit.group(0).strip(), "photo credit (metadata)")
-            s = s[: credit.start()].rstrip()
-        sub = _SUBHEAD.match(s) if lang == "ko" else None
-        if (
-            sub
-            and hangul_share(sub.group(1)) >= HANGUL_SHARE
-            and not _TERMINAL.search(sub.group(1))
-        ):
-            result.metadata.append(("subhead", sub.group(1)))
-            p = paras[lang]
-            if p[-1]:
-                p.append([])
-            p[-1].append(sub.group(1))
-            p.append([sub.group(2)])
-            continue
-        paras[lang][-1].append(s)
-    result.en = _join(paras["en"])
-    result.ko = _join(paras["ko"])
-    return result
+        _keep(i, s, paras, metadata, dropped)
+    return Extracted(_join(paras["en"]), _join(paras["ko"]), metadata, dropped)
+
+
+def _keep(i: int, s: str, paras, metadata, dropped) -> None:
+    """Send a kept line to its language, with photo credits and Korean sub-heads set apart."""
+    lang = "ko" if hangul_share(s) >= HANGUL_SHARE else "en"
+    if not any(c.isalpha() for c in s):
+        dropped.append(Dropped(i + 1, s, "no letters"))
+        return
+    credit = _CREDIT.search(s)
+    if credit and len(s) > len(credit.group(0)) + 20:
+        metadata.append(("credit", credit.group(1)))
+        dropped.append(Dropped(i + 1, credit.group(0).strip(), "photo credit (metadata)"))
+        s = s[: credit.start()].rstrip()
+    sub = _SUBHEAD.match(s) if lang == "ko" else None
+    if sub and hangul_share(sub.group(1)) >= HANGUL_SHARE and not _TERMINAL.search(sub.group(1)):
+        metadata.append(("subhead", sub.group(1)))
+        p = paras[lang]
+        if p[-1]:
+            p.append([])
+        p[-1].append(sub.group(1))
+        p.append([sub.group(2)])
+        return
+    paras[lang][-1].append(s)
 
 
 def _join(paras: list[list[str]]) -> str:

@@ -23,9 +23,13 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .alignment import Alignment, Bead
-from .errors import AlignerError
-from .segment import split_text
+from ..alignment import Alignment, Bead, fill_unaligned
+from ..embed import load_embedder
+from ..embed.windows import window_embeddings
+from ..errors import AlignerError
+from ..segment import as_sentences, split_text, splitter_id
+from ..signature import signature
+from .margin import mutual_best, ratio_margin
 
 
 @dataclass(frozen=True)
@@ -40,42 +44,6 @@ class ComparableParams:
     confident: float = 0.55  # evidence score of the anchor pairs for the locality prior
     merge_gain: float = 0.08  # a 2-sentence window must beat the single sentence by this much
     merges: bool = True  # allow 2-1 and 1-2
-
-
-def top_k(sims: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """The k largest values along ``axis`` (unordered); ``k`` must not exceed that axis."""
-    if axis == 1:
-        return -np.partition(-sims, k - 1, axis=1)[:, :k]
-    return -np.partition(-sims, k - 1, axis=0)[:k, :]
-
-
-def apply_margin(sims: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Ratio margin of a block of cosines given its rows' and columns' neighbour means.
-
-    Shared with mining (``aligner.mine``), which computes ``r`` and ``c`` block by block.
-    """
-    denom = (r[:, None] + c[None, :]) / 2
-    return sims / np.maximum(denom, 1e-6)
-
-
-def ratio_margin(sims: np.ndarray, k: int) -> np.ndarray:
-    """cos(x, y) / mean(avg cos to x's k nearest, avg cos to y's k nearest), row/column-wise."""
-    n, m = sims.shape
-    if n == 0 or m == 0:
-        return sims.copy()
-    kr, kc = min(k, m), min(k, n)
-    r = top_k(sims, kr, axis=1).mean(axis=1)
-    c = top_k(sims, kc, axis=0).mean(axis=0)
-    return apply_margin(sims, r, c)
-
-
-def mutual_best(scores: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs (i, j) where j is i's best column and i is j's best row."""
-    if scores.size == 0:
-        return []
-    bi = scores.argmax(axis=1)
-    bj = scores.argmax(axis=0)
-    return [(i, int(j)) for i, j in enumerate(bi) if bj[j] == i]
 
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)?")
@@ -137,12 +105,7 @@ def comparable_beads(
                 s_ids, t_ids, score = _grow(i, j, score, src_win, tgt_win, used_src, used_tgt,
                                             params.merge_gain, n, m)  # fmt: skip
             pairs.append((s_ids, t_ids, round(score, 4)))
-    beads = [Bead(s, t, sc) for s, t, sc in pairs]
-    done_src = {i for b in beads for i in b.src_ids}
-    done_tgt = {j for b in beads for j in b.tgt_ids}
-    beads += [Bead((i,), (), 0.0) for i in range(n) if i not in done_src]
-    beads += [Bead((), (j,), 0.0) for j in range(m) if j not in done_tgt]
-    return beads
+    return fill_unaligned((Bead(s, t, sc) for s, t, sc in pairs), n, m)
 
 
 def _grow(i, j, score, src_win, tgt_win, used_src, used_tgt, gain, n, m):
@@ -169,8 +132,9 @@ def _grow(i, j, score, src_win, tgt_win, used_src, used_tgt, gain, n, m):
 
 
 def align_comparable(
-    src_text: str | list[str],
-    tgt_text: str | list[str],
+    src: str | list[str],
+    tgt: str | list[str],
+    *,
     src_lang: str = "en",
     tgt_lang: str = "ko",
     embedder=None,
@@ -182,36 +146,24 @@ def align_comparable(
     targets may cross), then every other sentence as an unaligned bead. A bead's score is the
     cosine of its two sides (higher is better).
     """
-    from .embed import load_embedder
-    from .pipeline import _as_sentences
-    from .similarity import window_embeddings
-
     params = params or ComparableParams()
     if params.k < 1:
         raise AlignerError("comparable mode: k must be at least 1.")
     t0 = time.perf_counter()
-    src = split_text(src_text, src_lang) if isinstance(src_text, str) else _as_sentences(src_text)
-    tgt = split_text(tgt_text, tgt_lang) if isinstance(tgt_text, str) else _as_sentences(tgt_text)
+    src_s = split_text(src, src_lang) if isinstance(src, str) else as_sentences(src)
+    tgt_s = split_text(tgt, tgt_lang) if isinstance(tgt, str) else as_sentences(tgt)
     embedder = embedder or load_embedder()
     sizes = [1, 2] if params.merges else [1]
-    src_win = window_embeddings([s.text for s in src], sizes, embedder) if src else {}
-    tgt_win = window_embeddings([s.text for s in tgt], sizes, embedder) if tgt else {}
-    beads = comparable_beads([s.text for s in src], [s.text for s in tgt], src_win, tgt_win,
+    src_win = window_embeddings([s.text for s in src_s], sizes, embedder) if src_s else {}
+    tgt_win = window_embeddings([s.text for s in tgt_s], sizes, embedder) if tgt_s else {}
+    beads = comparable_beads([s.text for s in src_s], [s.text for s in tgt_s], src_win, tgt_win,
                              params)  # fmt: skip
-    sig = comparable_signature(getattr(embedder, "model_id", "?"), params)
-    info = {"mode": "comparable", "params": asdict(params),
-            "timings": {"total": time.perf_counter() - t0}}  # fmt: skip
-    return Alignment(beads, list(src), list(tgt), src_lang, tgt_lang, sig, info, mode="comparable")
-
-
-def comparable_signature(model_id: str, p: ComparableParams) -> str:
-    from . import __version__
-
-    return (
-        f"aligner:{__version__}|mode:comparable|model:{model_id}|k:{p.k}|thr:{p.threshold}"
-        f"|minmargin:{p.min_margin}|num:{p.number_bonus}|loc:{p.locality_bonus}"
-        f"|merge:{p.merge_gain if p.merges else 'off'}"
-    )
+    split = None
+    if isinstance(src, str) or isinstance(tgt, str):
+        split = f"{splitter_id(src_lang)}+{splitter_id(tgt_lang)}"
+    sig = signature("comparable", getattr(embedder, "model_id", "?"), params, split)
+    info = {"params": asdict(params), "timings": {"total": time.perf_counter() - t0}}
+    return Alignment(beads, src_s, tgt_s, src_lang, tgt_lang, sig, info, mode="comparable")
 
 
 def looks_comparable(alignment: Alignment, share: float = 0.5, low: float = 0.5) -> bool:

@@ -1,74 +1,13 @@
-"""Gold scoring: strict and lax precision/recall/F1 of Sennrich & Volk (2011), as Vecalign's
-``score.py`` computes them (precision over all predicted beads, recall over gold beads with
-both sides non-empty; lax = shares a source and a target sentence with a gold bead)."""
+"""Running the aligner over an evaluation set (JSON lines with src, tgt, gold) and scoring it."""
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AlignerError
-
-Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
-
-
-@dataclass
-class Counts:
-    tp_strict: int = 0
-    fp_strict: int = 0
-    tp_lax: int = 0
-    fp_lax: int = 0
-
-    def __iadd__(self, other: Counts) -> Counts:
-        self.tp_strict += other.tp_strict
-        self.fp_strict += other.fp_strict
-        self.tp_lax += other.tp_lax
-        self.fp_lax += other.fp_lax
-        return self
-
-
-def _precision_counts(gold: Beads, test: Beads) -> Counts:
-    gold_set = set(gold)
-    c = Counts()
-    for src, tgt in test:
-        if not src and not tgt:
-            continue
-        if (src, tgt) in gold_set:
-            c.tp_strict += 1
-            c.tp_lax += 1
-            continue
-        c.fp_strict += 1
-        s, t = set(src), set(tgt)
-        if any(s & set(gs) and t & set(gt) for gs, gt in gold):
-            c.tp_lax += 1
-        else:
-            c.fp_lax += 1
-    return c
-
-
-def _prf(p_tp, p_fp, r_tp, r_fp) -> dict:
-    p = p_tp / (p_tp + p_fp) if p_tp + p_fp else 0.0
-    r = r_tp / (r_tp + r_fp) if r_tp + r_fp else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
-
-
-def score_documents(golds: list[Beads], tests: list[Beads]) -> dict:
-    """Summed counts over documents, then strict and lax P/R/F1."""
-    pc, rc = Counts(), Counts()
-    for gold, test in zip(golds, tests, strict=True):
-        gold = [(tuple(s), tuple(t)) for s, t in gold]
-        test = [(tuple(s), tuple(t)) for s, t in test]
-        pc += _precision_counts(gold, test)
-        gold_both = [(s, t) for s, t in gold if s and t]
-        test_both = [(s, t) for s, t in test if s and t]
-        rc += _precision_counts(test_both, gold_both)
-    return {
-        "strict": _prf(pc.tp_strict, pc.fp_strict, rc.tp_strict, rc.fp_strict),
-        "lax": _prf(pc.tp_lax, pc.fp_lax, rc.tp_lax, rc.fp_lax),
-    }
+from ..errors import AlignerError
+from .metrics import Beads, score_documents
 
 
 def load_eval_set(path: str | Path) -> list[dict]:
@@ -141,9 +80,10 @@ def evaluate_file(
     ``split=True`` runs the full pipeline instead: each document's ``src_text``/``tgt_text``
     is split by our splitters, and the result is scored by links between gold sentences.
     """
-    from .embed import load_embedder
-    from .pipeline import AlignParams, align_sentences, align_texts
-    from .read import normalize_text
+    from ..api import align_texts
+    from ..embed import load_embedder
+    from ..parallel.align import AlignParams, align_sentences
+    from ..read import normalize_text
 
     docs = load_eval_set(path)
     if split and not all("src_text" in d and "tgt_text" in d for d in docs):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..embed.base import l2_normalise
+from ..embed.windows import compose_windows
 from .dp import bead_dp
-from .embed.base import l2_normalise
 from .similarity import corridor_sims
 
 # Below this many lattice cells the whole matrix is the corridor.
@@ -59,7 +60,7 @@ def _coarse_path(src: np.ndarray, tgt: np.ndarray, radius: int) -> list[tuple[in
     n, m = len(src), len(tgt)
     lo, hi = find_corridor(src, tgt, radius)
     width = int((hi - lo).max()) + 1
-    windows = {k: (_windows(src, k), _windows(tgt, k)) for k in (1, 2)}
+    windows = {k: (compose_windows(src, k), compose_windows(tgt, k)) for k in (1, 2)}
     costs = np.stack(
         [
             (1.0 - corridor_sims(windows[a][0], windows[b][1], lo, width, a, b)) * (a * b)
@@ -71,12 +72,6 @@ def _coarse_path(src: np.ndarray, tgt: np.ndarray, radius: int) -> list[tuple[in
     skip_t = np.full(m, _COARSE_SKIP)
     beads, _ = bead_dp(lo, hi, costs, _COARSE_BEADS, skip_s, skip_t)
     return [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
-
-
-def _windows(vecs: np.ndarray, k: int) -> np.ndarray:
-    if k == 1:
-        return vecs
-    return l2_normalise(vecs[:-1] + vecs[1:]) if len(vecs) > 1 else vecs[:0]
 
 
 def find_corridor(

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AlignerError
+from ..errors import AlignerError
 
 # Characters that look like spaces (or nothing) to a reader but confuse splitters.
 _SPACE_LIKE = {

@@ -15,101 +15,69 @@ Defaults were chosen on NTREX en-ko dev and Text+Berg de-fr (benchmarks/accuracy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 
-from .similarity import INVALID
+from ..matching.margin import INVALID, corridor_neighbour_means
+
+# The calibrated skip cost: the (1 - SKIP_QUANTILE) quantile of the rows' best 1-1 costs is
+# "a poor but plausible pair" (30 % of rows do worse), and the skip never costs more than
+# SKIP_CAP, so unrelated text is never forced into a bead. Chosen on the dev sets.
+SKIP_QUANTILE = 0.3
+SKIP_CAP = 1.0
+# Neighbour means below this are clamped: a sentence unlike everything would otherwise turn
+# every distance into a huge cost.
+MIN_NEIGHBOUR_MEAN = 0.05
+# Characters added to both sides of a length ratio, so that two 3-character lines are not
+# "twice as long" as each other.
+LENGTH_FLOOR = 15.0
+# 1 - (neighbour mean) is the distance a typical neighbour lies at; clamped so that a sentence
+# whose neighbours are all near-identical does not divide by almost zero.
+MIN_NEIGHBOUR_DISTANCE = 0.05
+# A skip is never free (SKIP_BASE is added to the calibrated cost), and a document with no
+# 1-1 cell in its corridor gets NO_EVIDENCE_SKIP.
+SKIP_BASE = 0.05
+NO_EVIDENCE_SKIP = 0.5
 
 
 @dataclass(frozen=True)
-class ScoreParams:
-    margin_k: int = 2
-    length_weight: float = 0.3
-    nm_penalty: float = 0.0
-    skip_cost: float | None = None  # None: calibrate per document
-    skip_quantile: float = 0.3
-    skip_scale: float = 2.0
-    gain_weight: float = 8.0  # penalty when a merged sentence adds no similarity
-    gain_tau: float = 0.0
-    min_pair_sim: float = 0.1  # below this cosine two windows are unrelated: never a bead
-    skip_cap: float = 1.0  # ceiling on the calibrated skip: unrelated text is never forced
-    form: str = "distance"  # how similarity becomes cost: "distance" or "ratio" (margin)
-    size_factor: str = "product"  # "product" (a*b, as Vecalign), "mean" ((a+b)/2), "max"
-    # costs: "fixed" (the weights above), "fitted" (a model fitted to the document, see
+class CostParams:
+    """Everything that turns similarities into bead costs; recorded in the signature."""
+
+    margin_k: int = field(default=2, metadata={"sig": "k"})  # neighbours for normalisation
+    length_weight: float = field(default=0.3, metadata={"sig": "lenw"})
+    skip_cost: float | None = field(default=None, metadata={"sig": "skip"})  # None: calibrate
+    skip_scale: float = field(default=2.0, metadata={"sig": "skipscale"})
+    # penalty when a merged sentence adds no similarity
+    gain_weight: float = field(default=8.0, metadata={"sig": "gainw"})
+    # below this cosine two windows are unrelated: never a bead
+    min_pair_sim: float = field(default=0.1, metadata={"sig": "floor"})
+    # how similarity becomes cost: "distance" or "ratio" (margin)
+    form: str = field(default="distance", metadata={"sig": "form"})
+    # "product" (a*b, as Vecalign), "mean" ((a+b)/2), "max"
+    size_factor: str = field(default="product", metadata={"sig": "size"})
+    # "fixed" (the weights above), "fitted" (a model fitted to the document, see
     # doc_model.py), "auto" (fitted when both sides have at least fit_min_sentences)
-    costs: str = "auto"
-    fit_min_sentences: int = 100
-    fit_rounds: int = 3
-    fit_gain_weight: float = 10.0  # the merge-evidence penalty, in log-likelihood units
-    fit_length: str = "cauchy"  # length mismatch of true beads: "cauchy" (heavy tails) or "gauss"
+    kind: str = field(default="auto", metadata={"sig": "costs"})
+    fit_min_sentences: int = field(default=100, metadata={"sig": "fitmin"})
+    fit_rounds: int = field(default=3, metadata={"sig": "fitrounds"})
+    # the merge-evidence penalty, in log-likelihood units
+    fit_gain_weight: float = field(default=10.0, metadata={"sig": "fitgainw"})
+    # length mismatch of true beads: "cauchy" (heavy tails) or "gauss"
+    fit_length: str = field(default="cauchy", metadata={"sig": "fitlen"})
 
     def fits(self, n: int, m: int) -> bool:
         """Whether a document of n x m sentences gets fitted costs."""
-        if self.costs not in ("auto", "fixed", "fitted"):
-            raise ValueError(f"unknown costs {self.costs!r} (auto, fixed or fitted)")
+        if self.kind not in ("auto", "fixed", "fitted"):
+            raise ValueError(f"unknown costs {self.kind!r} (auto, fixed or fitted)")
         if self.skip_cost is not None:  # a skip cost given by hand belongs to the fixed costs
             return False
         if self.fit_rounds <= 0:
             return False
-        return self.costs == "fitted" or (
-            self.costs == "auto" and min(n, m) >= self.fit_min_sentences
+        return self.kind == "fitted" or (
+            self.kind == "auto" and min(n, m) >= self.fit_min_sentences
         )
-
-
-@njit(cache=True)
-def _topk_means(sims, lo, hi, m, k):  # pragma: no cover - compiled
-    """Mean of the k best 1-1 similarities of every source row and every target column."""
-    n1, width = sims.shape
-    row_best = np.full((n1, k), -2.0)
-    col_best = np.full((m + 1, k), -2.0)
-    for i in range(1, n1):
-        for jj in range(hi[i] - lo[i] + 1):
-            j = lo[i] + jj
-            if j == 0:
-                continue
-            v = sims[i, jj]
-            if v <= -2.0:
-                continue
-            # insert into row top-k (sorted descending)
-            if v > row_best[i, k - 1]:
-                p = k - 1
-                while p > 0 and row_best[i, p - 1] < v:
-                    row_best[i, p] = row_best[i, p - 1]
-                    p -= 1
-                row_best[i, p] = v
-            if v > col_best[j, k - 1]:
-                p = k - 1
-                while p > 0 and col_best[j, p - 1] < v:
-                    col_best[j, p] = col_best[j, p - 1]
-                    p -= 1
-                col_best[j, p] = v
-    r_src = np.zeros(n1 - 1)
-    r_tgt = np.zeros(m)
-    for i in range(1, n1):
-        s = 0.0
-        c = 0
-        for p in range(k):
-            if row_best[i, p] > -2.0:
-                s += row_best[i, p]
-                c += 1
-        r_src[i - 1] = s / c if c else 1.0
-    for j in range(1, m + 1):
-        s = 0.0
-        c = 0
-        for p in range(k):
-            if col_best[j, p] > -2.0:
-                s += col_best[j, p]
-                c += 1
-        r_tgt[j - 1] = s / c if c else 1.0
-    return r_src, r_tgt
-
-
-def neighbourhood_means(sims11, lo, hi, m, k):
-    """Per-sentence mean of the k nearest neighbours' cosines (within the corridor)."""
-    k = max(1, min(k, m))
-    return _topk_means(sims11, lo, hi, m, k)
 
 
 def _window_mean(values: np.ndarray, size: int, ends: np.ndarray) -> np.ndarray:
@@ -124,7 +92,7 @@ def _window_mean(values: np.ndarray, size: int, ends: np.ndarray) -> np.ndarray:
     return np.where(width > 0, (csum[e] - csum[start]) / np.maximum(width, 1), fallback)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BeadFeatures:
     """What the costs are made of, per bead type, on the corridor lattice."""
 
@@ -141,20 +109,20 @@ def bead_features(
     hi: np.ndarray,
     src_len: np.ndarray,
     tgt_len: np.ndarray,
-    params: ScoreParams,
+    params: CostParams,
 ) -> tuple[dict[tuple[int, int], BeadFeatures], float]:
     """Per bead type: normalised distance, length mismatch, validity, merge gain."""
     n, m = len(src_len), len(tgt_len)
     width = next(iter(sims.values())).shape[1]
-    r_src, r_tgt = neighbourhood_means(sims[(1, 1)], lo, hi, m, params.margin_k)
-    r_src = np.maximum(r_src, 0.05)
-    r_tgt = np.maximum(r_tgt, 0.05)
+    r_src, r_tgt = corridor_neighbour_means(sims[(1, 1)], lo, hi, m, params.margin_k)
+    r_src = np.maximum(r_src, MIN_NEIGHBOUR_MEAN)
+    r_tgt = np.maximum(r_tgt, MIN_NEIGHBOUR_MEAN)
 
     # per-document length ratio (characters), robust to a few outliers
     ratio = (tgt_len.sum() + 1.0) / (src_len.sum() + 1.0)
     src_c = np.concatenate([[0.0], np.cumsum(src_len)])
     tgt_c = np.concatenate([[0.0], np.cumsum(tgt_len)])
-    floor = 15.0
+    floor = LENGTH_FLOOR
 
     rows = np.arange(n + 1)[:, None]
     cols = lo[:, None] + np.arange(width)[None, :]
@@ -171,7 +139,7 @@ def bead_features(
         if params.form == "ratio":
             base = np.maximum(0.0, 1.0 - (s / r - 1.0))
         else:
-            base = (1.0 - s) / np.maximum(1.0 - r, 0.05)
+            base = (1.0 - s) / np.maximum(1.0 - r, MIN_NEIGHBOUR_DISTANCE)
         ls = src_c[ii] - src_c[np.clip(ii - a, 0, n)]
         lt = tgt_c[jj] - tgt_c[np.clip(jj - b, 0, m)]
         delta = np.log((lt + floor * ratio) / (ls * ratio + floor * ratio))
@@ -186,7 +154,7 @@ def bead_features(
 
 
 def fixed_costs(
-    feats: dict[tuple[int, int], BeadFeatures], n: int, m: int, params: ScoreParams
+    feats: dict[tuple[int, int], BeadFeatures], n: int, m: int, params: CostParams
 ) -> tuple[np.ndarray, float]:
     """Costs with weights chosen on the dev sets, and a skip cost calibrated per document."""
     types = list(feats)
@@ -197,9 +165,8 @@ def fixed_costs(
         nf = {"product": a * b, "mean": (a + b) / 2.0, "max": max(a, b)}[params.size_factor]
         c = nf * f.distance
         c += params.length_weight * f.length**2
-        c += params.nm_penalty * (a + b - 2)
         if params.gain_weight and f.gain is not None:
-            c += params.gain_weight * np.maximum(0.0, params.gain_tau - f.gain)
+            c += params.gain_weight * np.maximum(0.0, -f.gain)
         costs[t] = np.where(f.valid, c, np.inf)
     if params.skip_cost is not None:
         skip = float(params.skip_cost)
@@ -229,12 +196,12 @@ def _best_part(s11, lo, ii, jj, a, b) -> np.ndarray:
     return best
 
 
-def _calibrated_skip(costs11: np.ndarray, params: ScoreParams) -> float:
+def _calibrated_skip(costs11: np.ndarray, params: CostParams) -> float:
     """Half the cost of a poor-but-plausible 1-1 pair: leaving both out must cost about as much."""
     finite = costs11[np.isfinite(costs11)]
     if finite.size == 0:
-        return 0.5
+        return NO_EVIDENCE_SKIP
     best_per_row = np.min(np.where(np.isfinite(costs11), costs11, np.inf), axis=1)
     best_per_row = best_per_row[np.isfinite(best_per_row)]
-    ref = np.quantile(best_per_row, 1.0 - params.skip_quantile) if best_per_row.size else 0.0
-    return float(min(params.skip_scale * max(ref, 0.0) / 2.0 + 0.05, params.skip_cap))
+    ref = np.quantile(best_per_row, 1.0 - SKIP_QUANTILE) if best_per_row.size else 0.0
+    return float(min(params.skip_scale * max(ref, 0.0) / 2.0 + SKIP_BASE, SKIP_CAP))

@@ -1,8 +1,9 @@
 """A bead model fitted to the document itself (hard EM), for documents long enough to fit one.
 
-The fixed costs in :mod:`aligner.scoring` carry weights chosen on the dev sets. A long document
-holds enough evidence to set them from its own statistics instead, so after the first alignment
-the costs become log-likelihood ratios of a small generative model, re-fitted to each new path:
+The fixed costs in :mod:`aligner.parallel.costs` carry weights chosen on the dev sets. A long
+document holds enough evidence to set them from its own statistics instead, so after the first
+alignment the costs become log-likelihood ratios of a small generative model, re-fitted to each
+new path:
 
 - similarity: a true bead's normalised distance is near the path's median, a chance bead's
   near the median of all corridor cells of its type (merged windows resemble everything more,
@@ -19,7 +20,7 @@ Measured (benchmarks/accuracy.md): Text+Berg de-fr 0.8977 (fixed costs) -> 0.907
 length) -> 0.9220 (Cauchy length, with 1-4 / 4-1 / 2-3 / 3-2 beads), the Bible 0.9976 ->
 0.998. On short documents (NTREX news, 5-26 sentences a side) the estimates are noisy: fitted
 everywhere, NTREX dev rose but its perturbed variants fell, hence
-``ScoreParams.fit_min_sentences``.
+``CostParams.fit_min_sentences``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scoring import BeadFeatures
+from .costs import BeadFeatures
 
 Type = tuple[int, int]
 SKIP = (0, 1)  # key of the skip prior (1-0 and 0-1 share it)

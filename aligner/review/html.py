@@ -11,11 +11,10 @@ import json
 import struct
 import zlib
 from html import escape
-from pathlib import Path
 
 import numpy as np
 
-from ._io import write_text_output
+from .._version import __version__
 
 # Score colours: red at LOW_SCORE or below, green at HIGH_SCORE or above. The bundled model's
 # similarities for real translations mostly fall between these (see README, "Review and export").
@@ -268,8 +267,6 @@ JS = r"""
 
 def render_html(alignment, matrix=None, title: str | None = None) -> str:
     """The full review page as a string; ``matrix`` from :func:`similarity_matrix` or None."""
-    from .. import __version__
-
     s = alignment.summary()
     title = title or f"Alignment review ({alignment.src_lang}–{alignment.tgt_lang})"
     rows = "".join(_row(alignment, k, b) for k, b in enumerate(alignment.beads))
@@ -320,21 +317,15 @@ scores are cosine similarities, higher is better · aligner {escape(__version__)
 """
 
 
-def write_html(
-    alignment,
-    path: str | Path | None = None,
-    embedder=None,
-    heatmap: bool = True,
-    title: str | None = None,
-) -> str | None:
-    """Write the review page (or return it when ``path`` is None).
+def render_page(alignment, *, embedder=None, heatmap: bool = True, title: str | None = None) -> str:
+    """The review page of an alignment (the format registry writes it as ``html``).
 
     The heatmap needs sentence embeddings: ``embedder`` (default: the bundled model, whose
     cache makes this cheap after ``align``); ``heatmap=False`` skips it.
     """
     matrix = None
     if heatmap:
-        from ..sentence_matrix import similarity_matrix
+        from .matrix import similarity_matrix
 
         matrix = similarity_matrix(alignment, embedder)
-    return write_text_output(render_html(alignment, matrix, title), path)
+    return render_html(alignment, matrix, title)

@@ -3,7 +3,7 @@ distribution. Needs matplotlib (``pip install 'aligner[plot]'``)."""
 
 from __future__ import annotations
 
-from .errors import AlignerError
+from ..errors import AlignerError
 
 
 def _pyplot():
@@ -19,7 +19,7 @@ def _pyplot():
 def heatmap(alignment, embedder=None, ax=None, max_size: int = 300):
     """Sentence similarity matrix (rows: source, columns: target) with the bead path in red
     and unaligned sentences as orange dots. Returns the matplotlib Axes."""
-    from .sentence_matrix import similarity_matrix
+    from .matrix import similarity_matrix
 
     plt = _pyplot()
     m = similarity_matrix(alignment, embedder, max_size=max_size)

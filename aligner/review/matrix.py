@@ -54,7 +54,7 @@ def _shrink(m: np.ndarray, axis: int, size: int) -> np.ndarray:
 
 def similarity_matrix(alignment, embedder=None, max_size: int = 300) -> SimilarityMatrix:
     """Cosine similarity of every source sentence with every target sentence."""
-    from .embed import load_embedder
+    from ..embed import load_embedder
 
     embedder = embedder or load_embedder()
     n, m = len(alignment.src), len(alignment.tgt)

@@ -1,0 +1,1 @@
+"""Pairs without a monotone path: the ratio margin, comparable texts, and mining collections."""

@@ -1,0 +1,51 @@
+"""The checks every aligning entry point makes on its two inputs, in one place.
+
+``aligner align``, ``aligner batch``, the review editor and mining all read through here, so a
+Korean file given as the English side, a damaged UTF-8 file or an empty side is caught the same
+way, with the same one-line message, whichever door the user came in by.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..errors import AlignerError
+from .decode import Decoded, read_text
+from .script import check_pair
+
+_log = logging.getLogger("aligner")
+
+
+def side_warnings(name: str, side: Decoded) -> list[str]:
+    """What the user should hear about one input that is readable but not clean."""
+    if side.replaced:
+        return [f"{name}: {side.replaced} undecodable bytes replaced by U+FFFD (damaged UTF-8)."]
+    return []
+
+
+def read_pair(
+    src_path: str | Path, tgt_path: str | Path, *, src_lang: str = "en", tgt_lang: str = "ko",
+    encoding: str | None = None, force: bool = False,
+) -> tuple[Decoded, Decoded, list[str]]:  # fmt: skip
+    """Read both files and check them; returns (source, target, warnings).
+
+    Both empty is an error; one empty is a warning (every sentence of the other side will be
+    unaligned); a side that is not in its language (or two swapped sides) is an error unless
+    ``force``.
+    """
+    src_name, tgt_name = str(src_path), str(tgt_path)
+    src = read_text(src_path, encoding)
+    tgt = read_text(tgt_path, encoding)
+    _log.info("%s: %s; %s: %s", src_name, src.encoding, tgt_name, tgt.encoding)
+    if not src.text.strip() and not tgt.text.strip():
+        raise AlignerError(f"{src_name} and {tgt_name} are both empty: nothing to align.")
+    warnings = side_warnings(src_name, src) + side_warnings(tgt_name, tgt)
+    for name, side in ((src_name, src), (tgt_name, tgt)):
+        if not side.text.strip():
+            warnings.append(
+                f"{name} is empty: every sentence of the other file is reported unaligned."
+            )
+    if not force:
+        check_pair(src.text, tgt.text, src_lang, tgt_lang, src_name, tgt_name)
+    return src, tgt, warnings
