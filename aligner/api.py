@@ -21,6 +21,11 @@ from .read import normalize_text, read_pair
 from .segment import split_text, splitter_id
 
 ALIGN_MODES = ("parallel", "comparable", "auto")
+# Two texts whose lengths differ by more than this factor are not translations of each other
+# (translations stay within a factor of about 4 in characters); below LENGTH_CHECK_CHARS
+# either way the check is skipped, as such texts align in seconds whatever they are.
+MAX_LENGTH_RATIO = 30
+LENGTH_CHECK_CHARS = 200_000
 COMPARABLE_HINT = (
     "most sentences are unaligned or low-scored; if these texts are related but not "
     "translations, try --mode comparable."
@@ -44,7 +49,8 @@ def align_files(
                                    encoding=encoding, force=force)  # fmt: skip
     result = align_texts(
         src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-        params=params, mode=mode, comparable=comparable,
+        params=params, mode=mode, comparable=comparable, force=force,
+        names=(str(src_path), str(tgt_path)),
     )  # fmt: skip
     inputs = {
         "src_path": str(src_path), "tgt_path": str(tgt_path),
@@ -58,18 +64,23 @@ def align_texts(
     src_text: str, tgt_text: str, *,
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
     params: AlignParams | None = None, mode: str = "parallel",
-    comparable: ComparableParams | None = None,
+    comparable: ComparableParams | None = None, force: bool = False,
+    names: tuple[str, str] = ("source", "target"),
 ) -> Alignment:  # fmt: skip
     """Split both texts into sentences and align them (see :func:`align_files` for ``mode``).
 
     Texts from files should be read with :func:`aligner.read_text` (encodings, normalisation);
-    other text is normalised here.
+    other text is normalised here. Texts of wildly different lengths cannot be translations
+    and would cost time and memory for nothing: they are refused unless ``force``; ``names``
+    says what to call the two sides in that message.
     """
     if mode not in ALIGN_MODES:
         raise AlignerError(f"unknown mode {mode!r}; use one of {', '.join(ALIGN_MODES)}.")
     src_text, tgt_text = normalize_text(src_text), normalize_text(tgt_text)
     if not src_text.strip() and not tgt_text.strip():
         raise AlignerError("both texts are empty: nothing to align.")
+    if mode != "comparable" and not force:
+        check_lengths(src_text, tgt_text, names)
     embedder = embedder or load_embedder()
     if mode == "comparable":
         return align_comparable(src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang,
@@ -91,3 +102,17 @@ def align_texts(
         chosen.info["mode_choice"] = "comparable: most sentences unaligned or low-scored"
         return chosen
     return replace(result, warnings=[*result.warnings, COMPARABLE_HINT])
+
+
+def check_lengths(src_text: str, tgt_text: str, names: tuple[str, str]) -> None:
+    """Refuse, up front, a pair whose sides differ in length by more than MAX_LENGTH_RATIO."""
+    a, b = len(src_text.strip()), len(tgt_text.strip())
+    big, small = max(a, b), min(a, b)
+    if big < LENGTH_CHECK_CHARS or big <= MAX_LENGTH_RATIO * max(small, 1):
+        return
+    longer, shorter = names if a >= b else names[::-1]
+    raise AlignerError(
+        f"{longer} is {big // max(small, 1):,} times as long as {shorter} ({big:,} against "
+        f"{small:,} characters; at most {MAX_LENGTH_RATIO}x for a translation): these are not "
+        "translations of each other; use aligner mine for collections, or pass --force."
+    )

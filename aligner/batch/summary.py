@@ -29,19 +29,50 @@ class PairResult:
 
 
 COLUMNS = [f.name for f in fields(PairResult)]
+STATUSES = ("aligned", "skipped", "failed")
+_NUMBERS = {
+    **dict.fromkeys(("src_sentences", "tgt_sentences", "beads", "pairs"), int),
+    **dict.fromkeys(("unaligned_src", "unaligned_tgt"), int),
+    **dict.fromkeys(("mean_score", "seconds"), float),
+}
+# A summary is a few hundred bytes a pair; a bigger one is not ours.
+MAX_SUMMARY_BYTES = 256 << 20
 
 
 def read_summary(path: str | Path) -> dict[str, PairResult]:
-    """Rows of a previous summary, by pair name (empty if absent or unreadable)."""
+    """Rows of a previous summary, by pair name. It only speeds a rerun up, so anything
+    unreadable or hostile in it (not UTF-8, binary, huge cells, wrong columns, odd values) makes
+    it count as absent: the outputs themselves say which pairs are done."""
     p = Path(path)
-    if not p.is_file():
+    rows: dict[str, PairResult] = {}
+    try:
+        if not p.is_file() or p.stat().st_size > MAX_SUMMARY_BYTES:
+            return {}
+        with p.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                result = _row(row)
+                if result is None:
+                    return {}
+                rows[result.pair] = result
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError):
         return {}
-    rows = {}
-    with p.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            if set(COLUMNS) <= set(row):
-                rows[row["pair"]] = PairResult(**{c: row[c] or None for c in COLUMNS})
     return rows
+
+
+def _row(row: dict) -> PairResult | None:
+    """A summary row as a PairResult, or None when it is not one of ours."""
+    if not set(COLUMNS) <= set(row) or any(not isinstance(row[c], str) for c in COLUMNS):
+        return None
+    if row["status"] not in STATUSES or not row["pair"]:
+        return None
+    values = {}
+    for f in fields(PairResult):
+        text = row[f.name]
+        if f.name in _NUMBERS:
+            values[f.name] = _NUMBERS[f.name](text) if text.strip() else None
+        else:
+            values[f.name] = text
+    return PairResult(**values)
 
 
 def write_summary(results: list[PairResult], path: str | Path) -> None:

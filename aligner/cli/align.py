@@ -16,9 +16,11 @@ from .common import (
     writer_options,
 )
 from .options import (
+    NUMBER,
     format_option,
     header_option,
     input_options,
+    min_score_option,
     model_options,
     output_option,
     tmx_options,
@@ -42,9 +44,7 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
                "given as the English side).")  # fmt: skip
 @header_option
 @tmx_options
-@click.option("--min-score", type=float, default=None,
-              help="Drop aligned beads scoring under this (similarity, higher is better; "
-              "unaligned beads are kept in TSV/JSONL).")  # fmt: skip
+@min_score_option
 @click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False),
               help="Also write a self-contained HTML review page (side by side, scores, "
               "heatmap).")  # fmt: skip
@@ -56,7 +56,7 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
     "only the pairs that really correspond, crossing allowed, the rest unaligned. 'auto': "
     "parallel unless the texts turn out not to be translations.",
 )  # fmt: skip
-@click.option("--threshold", type=float, default=None,
+@click.option("--threshold", type=NUMBER, default=None,
               help="Comparable mode: evidence score a pair needs (cosine + small bonuses; "
               "default 0.40, chosen on benchmarks/comparable.md). Higher = fewer, surer "
               "pairs.")  # fmt: skip

@@ -15,7 +15,7 @@ from .options import header_option, input_options, model_options, tmx_options
 @click.option("-o", "--outdir", required=True, help="Folder for the outputs and summary.tsv.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx"]), default="tsv",
               show_default=True, help="Output format of each pair.")  # fmt: skip
-@click.option("-j", "--jobs", type=int, default=1, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes, each loading the model once; 0 = one per CPU core. More "
               "than one pays off only on idle cores (see benchmarks/speed.md).")  # fmt: skip
 @click.option("--redo", is_flag=True, help="Realign pairs whose output already exists.")

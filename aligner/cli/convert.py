@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .common import run_options, writer_options
-from .options import header_option, tmx_options
+from .options import LANG, header_option, min_score_option, tmx_options
 
 
 @click.command("convert")
@@ -15,12 +15,11 @@ from .options import header_option, tmx_options
               help="Input format (default: from the extension).")  # fmt: skip
 @click.option("-f", "--format", "out_fmt", type=click.Choice(["tsv", "jsonl", "tmx", "moses"]),
               default=None, help="Output format (default: from the extension).")  # fmt: skip
-@click.option("--src-lang", default=None, help="Source language (default: JSONL meta or en).")
-@click.option("--tgt-lang", default=None, help="Target language (default: JSONL meta or ko).")
-@click.option(
-    "--min-score", type=float, default=None,
-    help="Drop aligned rows scoring under this (similarity, higher is better).",
-)  # fmt: skip
+@click.option("--src-lang", default=None, type=LANG,
+              help="Source language (default: JSONL meta or en).")  # fmt: skip
+@click.option("--tgt-lang", default=None, type=LANG,
+              help="Target language (default: JSONL meta or ko).")  # fmt: skip
+@min_score_option
 @header_option
 @tmx_options
 @run_options

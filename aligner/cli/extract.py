@@ -34,7 +34,7 @@ def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, v
     """
     from ..errors import AlignerError
     from ..read import read_text
-    from ..read.page import extract_page
+    from ..read.page import extract_page, write_extracted
 
     decoded = read_text(page, encoding)
     html = None if input_format == "auto" else input_format == "html"
@@ -45,12 +45,7 @@ def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, v
         missing = "English" if not result.en.strip() else "Korean"
         raise AlignerError(f"{page}: no {missing} text found; is this a page with both languages?")
     out = Path(output_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "en.txt").write_text(result.en, encoding="utf-8")
-        (out / "ko.txt").write_text(result.ko, encoding="utf-8")
-    except OSError as e:
-        raise AlignerError(f"cannot write to {out}: {e.strerror or e}.") from None
+    write_extracted(result, out, inputs=[page])
     if show_dropped:
         for d in result.dropped:
             click.echo(f"{d.line}\t{d.reason}\t{d.text}")

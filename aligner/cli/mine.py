@@ -9,6 +9,8 @@ import click
 
 from .common import build_embedder, print_verbose, print_warnings, run_options, writer_options
 from .options import (
+    NUMBER,
+    FiniteFloat,
     embed_options,
     format_option,
     header_option,
@@ -23,13 +25,14 @@ from .options import (
 @click.argument("tgt", type=click.Path())
 @output_option("Output file; format from the extension (.tsv, .jsonl, .tmx); '-' = TSV on stdout.")
 @format_option("tsv", "jsonl", "tmx")
-@click.option("--threshold", type=float, default=None,
+@click.option("--threshold", type=NUMBER, default=None,
               help="Ratio margin a pair needs (default 1.15, the best F1 on "
               "benchmarks/mining.md). Higher = fewer, surer pairs.")  # fmt: skip
-@click.option("--min-cosine", type=float, default=None,
+@click.option("--min-cosine", type=FiniteFloat(-1.0, 1.0), default=None,
               help="Cosine floor a pair also needs (default 0.3; real translations score "
               "0.5-0.9).")  # fmt: skip
-@click.option("--k", "k", default=4, show_default=True, help="Neighbours for the margin.")
+@click.option("--k", "k", default=4, type=click.IntRange(min=1), show_default=True,
+              help="Neighbours for the margin.")  # fmt: skip
 @click.option("--mutual/--union", default=False, show_default=True,
               help="Keep only mutual best pairs, or the best partner of every sentence either "
               "way (made one-to-one, highest margin first).")  # fmt: skip
@@ -44,7 +47,7 @@ from .options import (
               "from; JSONL always has them).")  # fmt: skip
 @click.option("--include-unaligned", is_flag=True, help="Also list every sentence left unpaired.")
 @tmx_options
-@click.option("--block", default=1024, show_default=True,
+@click.option("--block", default=1024, type=click.IntRange(min=1), show_default=True,
               help="Rows per matrix product; memory is about block x (target sentences) x 4 "
               "bytes several times over. Results do not depend on it.")  # fmt: skip
 @embed_options
@@ -118,8 +121,6 @@ def mine_cmd(
 def _params(threshold, min_cosine, k: int, mutual: bool, block: int):
     from ..matching.mine import MineParams
 
-    if k < 1 or block < 1:
-        raise click.BadParameter("--k and --block must be at least 1.")
     params = replace(MineParams(), k=k, mutual=mutual, block=block)
     if threshold is not None:
         params = replace(params, threshold=threshold)

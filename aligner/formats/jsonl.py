@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 from ..errors import AlignerError
-from .units import Table, Unit, default_unaligned, parse_ids, parse_score, select_units, type_of
+from .units import Table, Unit, default_unaligned, parse_score, select_units, type_of
 
 
 def unit_record(u: Unit, mining: bool = False) -> dict:
@@ -30,18 +31,40 @@ def render_jsonl(
 ) -> tuple[str, dict]:
     """The metadata line (when the table has one), then one record per unit."""
     units = select_units(table.units, default_unaligned(table, include_unaligned), min_score)
-    lines = [json.dumps({"meta": table.meta}, ensure_ascii=False)] if table.meta else []
+    # allow_nan=False: JSON has no NaN; a non-finite number here is a bug to hear about
+    dump = partial(json.dumps, ensure_ascii=False, allow_nan=False)
+    lines = [dump({"meta": table.meta})] if table.meta else []
     mining = table.mode == "mining"
-    lines += [json.dumps(unit_record(u, mining), ensure_ascii=False) for u in units]
+    lines += [dump(unit_record(u, mining)) for u in units]
     return "".join(line + "\n" for line in lines), {"written": len(units)}
 
 
+def _text(obj: dict, key: str, where: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise AlignerError(f"{where}: {key} must be a string, not {type(value).__name__}.")
+    return value
+
+
+def _ids(obj: dict, key: str, where: str) -> tuple[int, ...]:
+    value = obj.get(key) or []
+    if not isinstance(value, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value
+    ):
+        raise AlignerError(f"{where}: {key} must be a list of sentence numbers.")
+    return tuple(value)
+
+
 def _unit(obj: dict, where: str) -> Unit:
-    src, tgt = str(obj.get("src_text") or ""), str(obj.get("tgt_text") or "")
-    src_ids = parse_ids(",".join(map(str, obj.get("src_ids") or ())), where)
-    tgt_ids = parse_ids(",".join(map(str, obj.get("tgt_ids") or ())), where)
-    kind = obj.get("type") or type_of(src_ids, tgt_ids, src, tgt)
-    score = parse_score(str(obj.get("score") or ""), where)
+    src, tgt = _text(obj, "src_text", where), _text(obj, "tgt_text", where)
+    src_ids, tgt_ids = _ids(obj, "src_ids", where), _ids(obj, "tgt_ids", where)
+    kind = _text(obj, "type", where) or type_of(src_ids, tgt_ids, src, tgt)
+    score = obj.get("score")
+    if isinstance(score, bool) or not isinstance(score, int | float | str | type(None)):
+        raise AlignerError(f"{where}: score must be a number.")
+    score = parse_score("" if score is None else str(score), where)
     return Unit(src, tgt, score, kind, src_ids, tgt_ids)
 
 
@@ -57,6 +80,8 @@ def read_jsonl(path: str | Path) -> Table:
                     obj = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise AlignerError(f"{path}, line {n}: not JSON ({e.msg}).") from None
+                except RecursionError:
+                    raise AlignerError(f"{path}, line {n}: JSON nested too deeply.") from None
                 if isinstance(obj, dict) and "meta" in obj:
                     meta = obj["meta"]
                     continue
@@ -67,6 +92,8 @@ def read_jsonl(path: str | Path) -> Table:
                 units.append(_unit(obj, f"{path}, line {n}"))
     except OSError as e:
         raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+    except UnicodeDecodeError:
+        raise AlignerError(f"{path}: not UTF-8; save the JSONL as UTF-8 and try again.") from None
     meta = meta if isinstance(meta, dict) else {}
     mode = meta.get("mode") if meta.get("mode") in ("parallel", "comparable", "mining") else None
     return Table(units, str(meta.get("src_lang") or "en"), str(meta.get("tgt_lang") or "ko"),

@@ -8,6 +8,7 @@ XML-illegal control characters (a vertical tab pasted from Word breaks memoQ/Tra
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from .._version import __version__
+from ..errors import AlignerError
 from ._io import atomic_path
 from .units import Table, dedupe_units
 
@@ -65,17 +67,11 @@ def write_tmx(
     tgt_code = tgt_code or language_code(table.tgt_lang)
     kept, stats = _select(table.units, include_unaligned, min_score, dedupe)
     files = {"x-source-file": source_file, "x-target-file": target_file}
-    with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        with xf.element("tmx", version="1.4"):
-            xf.write(_header(src_code, table.signature, props))
-            with xf.element("body"):
-                for unit in kept:
-                    tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
-                    if tu is not None:
-                        xf.write(tu)
-                        stats["units"] += 1
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        try:
+            _stream(fh, kept, src_code, tgt_code, table.signature, props, files, stats)
+        except etree.SerialisationError as e:  # lxml's own write errors (a full disk)
+            raise AlignerError(f"{path}: cannot write ({_io_reason(e)}).") from None
     stats["written"] = stats["units"]
     if stats["long_segments"]:
         warnings.warn(
@@ -86,11 +82,33 @@ def write_tmx(
     return stats
 
 
+def _stream(fh, kept, src_code, tgt_code, signature, props, files, stats) -> None:
+    """The document, streamed: a book's memory never sits in RAM as one tree."""
+    with etree.xmlfile(fh, encoding="utf-8") as xf:
+        xf.write_declaration()
+        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+        with xf.element("tmx", version="1.4"):
+            xf.write(_header(src_code, signature, props))
+            with xf.element("body"):
+                for unit in kept:
+                    tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
+                    if tu is not None:
+                        xf.write(tu)
+                        stats["units"] += 1
+
+
+def _io_reason(e: Exception) -> str:
+    text = str(e)
+    return "no space left on the device" if "ENOSPC" in text else f"write failed: {text}"
+
+
 def _select(units, include_unaligned: bool, min_score: float | None, dedupe: bool):
     """The units to write, and the counts of those left out and why."""
     stats = {"units": 0, "skipped_unaligned": 0, "skipped_score": 0, "illegal_chars_removed": 0,
              "long_segments": 0, "duplicates_removed": 0}  # fmt: skip
     kept = []
+    if min_score is not None and not math.isfinite(min_score):
+        raise AlignerError(f"min_score must be a finite number, not {min_score!r}.")
     for u in units:
         if not u.aligned and not include_unaligned:
             stats["skipped_unaligned"] += 1

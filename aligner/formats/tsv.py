@@ -13,6 +13,8 @@ from .units import Table, Unit, default_unaligned, parse_ids, parse_score, selec
 _WS = re.compile(r"[\t\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 COLUMNS = ["src_text", "tgt_text", "score", "type", "src_ids", "tgt_ids"]
 DOC_COLUMNS = ["src_doc", "tgt_doc"]
+# csv's default cell limit is 128 KiB; a segment may be longer (a whole unsplit page)
+MAX_CELL_CHARS = 1 << 30
 
 
 def clean_cell(text: str) -> str:
@@ -47,6 +49,7 @@ def read_tsv(path: str | Path) -> Table:
     """Read TSV as our writer writes it (src, tgt[, score, type, src_ids, tgt_ids]); the header
     row is optional. Only the two text columns are required, so a hand-made bitext works too."""
     rows = []
+    csv.field_size_limit(MAX_CELL_CHARS)
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             for n, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
@@ -64,6 +67,8 @@ def read_tsv(path: str | Path) -> Table:
                 rows.append(Unit(row[0], row[1], score, kind, src_ids, tgt_ids))
     except OSError as e:
         raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+    except csv.Error as e:
+        raise AlignerError(f"{path}: not a TSV file we can read ({e}).") from None
     except UnicodeDecodeError:
         raise AlignerError(f"{path}: not UTF-8; save the TSV as UTF-8 and try again.") from None
     return Table(rows, inputs=(str(path),))

@@ -3,6 +3,7 @@ TSV/JSONL (so a reviewer's edited spreadsheet can become a TMX without re-aligni
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -90,6 +91,8 @@ def keep_unit(u: Unit, include_unaligned: bool = True, min_score: float | None =
 def select_units(
     units: Iterable[Unit], include_unaligned: bool = True, min_score: float | None = None
 ) -> list[Unit]:
+    if min_score is not None and not math.isfinite(min_score):
+        raise AlignerError(f"min_score must be a finite number, not {min_score!r}.")
     return [u for u in units if keep_unit(u, include_unaligned, min_score)]
 
 
@@ -133,9 +136,12 @@ def parse_ids(text: str, where: str) -> tuple[int, ...]:
 
 def parse_score(text: str, where: str) -> float:
     try:
-        return float(text) if text.strip() else 0.0
+        score = float(text) if text.strip() else 0.0
     except ValueError:
-        raise AlignerError(f"{where}: score must be a number, got {text!r}.") from None
+        score = math.nan
+    if not math.isfinite(score):
+        raise AlignerError(f"{where}: score must be a finite number, got {text[:40]!r}.")
+    return score
 
 
 def type_of(src_ids, tgt_ids, src: str, tgt: str) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from numba import njit
+
+from ..parallel.jit import njit
 
 INVALID = np.float32(-2.0)  # below any cosine: marks cells outside the lattice or corridor
 
 
-@njit(cache=True)
+@njit
 def _insert(best, i, v):  # pragma: no cover - compiled
     """Put v into list i of ``best`` (descending), dropping the smallest, if it belongs there."""
     k = best.shape[1]
@@ -31,7 +32,7 @@ def _insert(best, i, v):  # pragma: no cover - compiled
         best[i, p] = v
 
 
-@njit(cache=True)
+@njit
 def _scan_topk(sims, row0, col0, ncols, row_best, col_best):  # pragma: no cover - compiled
     """Fold similarities into running top-k lists (descending) of rows and columns.
 
@@ -56,7 +57,7 @@ def _scan_topk(sims, row0, col0, ncols, row_best, col_best):  # pragma: no cover
             _insert(col_best, j, v)
 
 
-@njit(cache=True)
+@njit
 def _means(best):  # pragma: no cover - compiled
     """Mean of each list's valid entries, summed best first; 1.0 where a list is empty."""
     out = np.zeros(best.shape[0])

@@ -25,6 +25,10 @@ from .similarity import corridor_sims
 
 # Corridor widenings tried when the path hugs an edge (each doubles the radius).
 MAX_WIDENINGS = 3
+# A widening may jump to the whole lattice when the corridor is already a quarter of it, but
+# never beyond this many cells (ten bead types of float32 costs: ~1 GB); longer documents keep
+# widening the band, so memory stays proportional to the input.
+MAX_FULL_CELLS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,8 @@ def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
         if attempt == MAX_WIDENINGS or not touches_edge(beads, lo, hi, m):
             break
         radius *= 2
-        if (n + 1) * (m + 1) <= 4 * width * (n + 1):
+        cells = (n + 1) * (m + 1)
+        if cells <= 4 * width * (n + 1) and cells <= MAX_FULL_CELLS:
             lo, hi = full_corridor(n, m)
         else:
             lo, hi = find_corridor(src_win[1], tgt_win[1], radius)

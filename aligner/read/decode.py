@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,21 +189,90 @@ def decode_bytes(data: bytes, name: str = "input", encoding: str | None = None) 
         ) from None
 
 
+# Inputs larger than this are refused up front: the aligner holds a text (and its sentences and
+# vectors) in memory, and a multi-gigabyte "text" is a disk image or a log, not a document.
+MAX_INPUT_BYTES = 2 << 30
+# How long a FIFO may stay without a writer before we say so (a FIFO nobody writes to would
+# otherwise block forever).
+FIFO_WAIT_SECONDS = 30
+_CHUNK = 1 << 20
+
+
+def _too_big(name: str) -> AlignerError:
+    return AlignerError(
+        f"{name}: larger than {MAX_INPUT_BYTES >> 30} GiB, the most one input may be; "
+        "split it into documents (aligner batch) or mine it (aligner mine)."
+    )
+
+
+def _read_stream(f, name: str) -> bytes:
+    """Read a stream to its end, at most MAX_INPUT_BYTES; a binary stream (``/dev/zero``,
+    ``/dev/urandom``) is refused at its first chunk, not after gigabytes."""
+    parts, total = [], 0
+    while True:
+        chunk = f.read(_CHUNK)
+        if not chunk:
+            return b"".join(parts)
+        if not parts:
+            check_not_binary(chunk, name)
+            nul = chunk.find(b"\x00")
+            if nul != -1 and _utf16_without_bom(chunk[: len(chunk) // 2 * 2]) is None:
+                raise AlignerError(f"{name}: binary data (NUL byte at offset {nul}), not text.")
+        total += len(chunk)
+        if total > MAX_INPUT_BYTES:
+            raise _too_big(name)
+        parts.append(chunk)
+
+
+def _read_special(path: Path) -> bytes:
+    """A FIFO or device: wait (interruptibly) for a writer, then read as a bounded stream."""
+    import fcntl
+    import select
+    import time
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        deadline = time.monotonic() + FIFO_WAIT_SECONDS
+        while not poller.poll(250):
+            if time.monotonic() > deadline:
+                raise AlignerError(
+                    f"{path}: nothing to read after {FIFO_WAIT_SECONDS} s (a FIFO with no "
+                    "writer?); start the program that writes to it first."
+                )
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return _read_stream(f, str(path))
+    finally:
+        os.close(fd)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of an input: a file (at most MAX_INPUT_BYTES), a FIFO or device, or ``-``
+    (standard input); every problem is a one-line AlignerError naming the input."""
+    if str(path) == "-":
+        return _read_stream(sys.stdin.buffer, "standard input")
+    p = Path(path)
+    try:
+        st = os.stat(p)
+        if stat.S_ISDIR(st.st_mode):
+            raise AlignerError(f"{path}: is a folder, not a text file.")
+        if not stat.S_ISREG(st.st_mode):
+            return _read_special(p)
+        if st.st_size > MAX_INPUT_BYTES:
+            raise _too_big(str(path))
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise AlignerError(f"{path}: no such file.") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise AlignerError(f"{path}: a symbolic link that loops; give the real file.") from None
+        reason = (e.strerror or str(e)).lower()
+        raise AlignerError(f"{path}: cannot read ({reason}).") from None
+
+
 def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     """Read a file as normalised text; user mistakes become one-line AlignerErrors."""
-    p = Path(path)
-    if str(path) == "-":
-        import sys
-
-        data = sys.stdin.buffer.read()
-    else:
-        if not p.exists():
-            raise AlignerError(f"{path}: no such file.")
-        if p.is_dir():
-            raise AlignerError(f"{path}: is a folder, not a text file.")
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
-    decoded = decode_bytes(data, str(path), encoding)
+    decoded = decode_bytes(read_bytes(path), str(path), encoding)
     return Decoded(normalize_text(decoded.text), decoded.encoding, decoded.replaced)

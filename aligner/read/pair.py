@@ -30,11 +30,16 @@ def read_pair(
 ) -> tuple[Decoded, Decoded, list[str]]:  # fmt: skip
     """Read both files and check them; returns (source, target, warnings).
 
-    Both empty is an error; one empty is a warning (every sentence of the other side will be
-    unaligned); a side that is not in its language (or two swapped sides) is an error unless
-    ``force``.
+    Both empty is an error; one empty side, a side that is not in its language, or two
+    swapped sides are errors unless ``force`` (they are almost always a mistake: the wrong file
+    given); with ``force``, one empty side is a warning and every sentence of the other side is
+    reported unaligned. Standard input (``-``) can be read once, so only one side may be ``-``.
     """
     src_name, tgt_name = str(src_path), str(tgt_path)
+    if src_name == "-" and tgt_name == "-":
+        raise AlignerError(
+            "only one input can be '-' (standard input is read once); give the other as a file."
+        )
     src = read_text(src_path, encoding)
     tgt = read_text(tgt_path, encoding)
     _log.info("%s: %s; %s: %s", src_name, src.encoding, tgt_name, tgt.encoding)
@@ -42,10 +47,14 @@ def read_pair(
         raise AlignerError(f"{src_name} and {tgt_name} are both empty: nothing to align.")
     warnings = side_warnings(src_name, src) + side_warnings(tgt_name, tgt)
     for name, side in ((src_name, src), (tgt_name, tgt)):
-        if not side.text.strip():
-            warnings.append(
-                f"{name} is empty: every sentence of the other file is reported unaligned."
+        if side.text.strip():
+            continue
+        if not force:
+            raise AlignerError(
+                f"{name} is empty, so every sentence of the other file would be unaligned; "
+                "give the right file, or pass --force to align anyway."
             )
+        warnings.append(f"{name} is empty: every sentence of the other file is reported unaligned.")
     if not force:
         check_pair(src.text, tgt.text, src_lang, tgt_lang, src_name, tgt_name)
     return src, tgt, warnings

@@ -21,6 +21,7 @@ class Splitter(Protocol):
     """Splits one paragraph (no blank lines inside) into sentence spans [start, end)."""
 
     name: str  # the package that splits; its version goes into signatures
+    max_run: int | None  # longest run of text it should see at once (None: no limit)
 
     def spans(self, text: str) -> list[tuple[int, int]]: ...
 
