@@ -76,6 +76,6 @@ bench-mining: $(STAMP)
 	$(BIN)/python benchmarks/mining.py --shared $(SHARED)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
-N ?= 200
+N ?= 2000
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py -n $(N)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import AlignerError
+from ..formats._io import check_outputs
 from .manifest import SUMMARY, Pair, output_path, read_manifest
 from .summary import PairResult, read_summary, write_summary
 
@@ -151,7 +152,7 @@ def align_batch(
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise AlignerError(f"{outdir}: exists and is not a folder.")
-    outdir.mkdir(parents=True, exist_ok=True)
+    check_outputs([outdir / SUMMARY])  # a read-only or full folder: said now, not at the end
     results, todo = _resume(pairs, outdir, options.fmt, redo)
     if on_result:
         for pair in pairs:

@@ -32,8 +32,8 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
 
 
 @click.command("align")
-@click.argument("src_file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("src_file", type=click.Path(allow_dash=True))
+@click.argument("tgt_file", type=click.Path(allow_dash=True))
 @output_option(
     "Output file; format from the extension (.tsv, .jsonl, .tmx, .moses); '-' = TSV on "
     "stdout. Moses: '-o out' with '-f moses' (or '-o out.moses') writes out.en and out.ko."
@@ -45,7 +45,7 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
 @header_option
 @tmx_options
 @min_score_option
-@click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False),
+@click.option("--html", "html_path", default=None, type=click.Path(),
               help="Also write a self-contained HTML review page (side by side, scores, "
               "heatmap).")  # fmt: skip
 @click.option(

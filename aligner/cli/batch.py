@@ -11,7 +11,7 @@ from .options import header_option, input_options, model_options, tmx_options
 
 
 @click.command("batch")
-@click.argument("manifest", type=click.Path(dir_okay=False))
+@click.argument("manifest", type=click.Path())
 @click.option("-o", "--outdir", required=True, help="Folder for the outputs and summary.tsv.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["tsv", "jsonl", "tmx"]), default="tsv",
               show_default=True, help="Output format of each pair.")  # fmt: skip

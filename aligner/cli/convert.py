@@ -9,8 +9,8 @@ from .options import LANG, header_option, min_score_option, tmx_options
 
 
 @click.command("convert")
-@click.argument("in_file", type=click.Path(dir_okay=False))
-@click.argument("out_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("in_file", type=click.Path())
+@click.argument("out_file", type=click.Path(allow_dash=True))
 @click.option("--from", "in_fmt", type=click.Choice(["tsv", "jsonl"]), default=None,
               help="Input format (default: from the extension).")  # fmt: skip
 @click.option("-f", "--format", "out_fmt", type=click.Choice(["tsv", "jsonl", "tmx", "moses"]),

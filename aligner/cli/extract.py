@@ -10,9 +10,9 @@ from .common import run_options
 
 
 @click.command("extract")
-@click.argument("page", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("page", type=click.Path(allow_dash=True))
 @click.option(
-    "-o", "--output-dir", required=True, type=click.Path(file_okay=False),
+    "-o", "--output-dir", required=True, type=click.Path(),
     help="Folder for en.txt and ko.txt (created if missing; existing files are replaced).",
 )  # fmt: skip
 @click.option(

@@ -87,11 +87,13 @@ def mine_cmd(
     from ..formats import Table, format_for, output_paths, write
     from ..formats._io import check_outputs
     from ..matching.mine import mine_files
+    from ..read.collection import documents
 
     fmt = format_for(output, fmt)
     if fmt not in ("tsv", "jsonl", "tmx"):
         raise AlignerError(f"{output}: mining writes .tsv, .jsonl or .tmx.")
-    check_outputs(output_paths(Table([], src_lang, tgt_lang), output, fmt), [src, tgt])
+    inputs = [*documents(src), *documents(tgt)]  # each document, not only the folders
+    check_outputs(output_paths(Table([], src_lang, tgt_lang), output, fmt), inputs)
     params = _params(threshold, min_cosine, k, mutual, block)
     t0 = time.perf_counter()
     embedder = build_embedder(**opts)
@@ -103,7 +105,7 @@ def mine_cmd(
     unaligned = include_unaligned or opts["tmx_include_unaligned"]
     extra = {"source_file": str(src), "target_file": str(tgt), "doc_columns": opts["doc_columns"]}
     options = writer_options(fmt, opts, include_unaligned=unaligned, **extra)
-    stats = write(result, output, fmt, inputs=[src, tgt], **options)
+    stats = write(result, output, fmt, inputs=inputs, **options)
     if not quiet and output != "-":
         s = result.summary()
         what = f"{stats['written']} TMX units" if fmt == "tmx" else f"{stats['written']} rows"

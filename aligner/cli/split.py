@@ -8,7 +8,7 @@ from .common import run_options
 
 
 @click.command("split")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=click.Path(allow_dash=True))
 @click.option("-l", "--lang", required=True, help="Language code of the text (en, ko, ...).")
 @click.option("--encoding", default=None, help="Input encoding (default: detected).")
 @click.option("--offsets", is_flag=True, help="Prefix each line with paragraph, start and end.")

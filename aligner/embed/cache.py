@@ -4,7 +4,12 @@ SQLite (stdlib) gives atomic writes and safe concurrent readers without another 
 The cache is an optimisation, never a reason to stop: on any cache error (an unwritable
 folder, a full disk, a damaged file, a vector of the wrong length) it warns once, naming the
 file, moves a damaged file aside (``embeddings.sqlite.damaged-<time>``) and carries on without
-it; vectors of the wrong length are recomputed.
+it; vectors of the wrong length, or whose checksum does not match, are recomputed.
+
+Vectors live in table ``vec`` with a CRC-32 of their bytes: SQLite notices damage to its own
+pages, not to the bytes of a stored value, and a flipped bit in a vector would otherwise be
+served as a valid embedding. Rows of the earlier table ``emb`` (no checksum) are read when
+``vec`` lacks a key and copied over with their checksum.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import sqlite3
 import time
 import warnings
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +28,7 @@ import numpy as np
 FILE = "embeddings.sqlite"
 # sqlite's words for a file that is not (or no longer) a database
 _DAMAGED = ("malformed", "not a database", "file is encrypted", "database corrupt")
+_VEC_COLUMNS = "k BLOB PRIMARY KEY, v BLOB NOT NULL, crc INTEGER NOT NULL"
 QUERY_CHUNK = 500  # keys per SELECT ... IN (...): well below sqlite's variable limit
 
 
@@ -54,6 +61,7 @@ class CachedEmbedder:
         self.hits = 0
         self.misses = 0
         self._db = None  # None: not opened yet; False: given up for this run
+        self._legacy = False  # the file also holds the earlier table without checksums
 
     def _conn(self) -> sqlite3.Connection | None:
         if self._db is None:
@@ -61,7 +69,9 @@ class CachedEmbedder:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30)
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB)")
+                db.execute(f"CREATE TABLE IF NOT EXISTS vec ({_VEC_COLUMNS})")
+                legacy = "SELECT 1 FROM sqlite_master WHERE type='table' AND name='emb'"
+                self._legacy = db.execute(legacy).fetchone() is not None
                 self._db = db
             except (OSError, sqlite3.Error) as e:
                 self._give_up(e)
@@ -94,15 +104,40 @@ class CachedEmbedder:
             stacklevel=3,
         )
 
+    def _select(self, db, table: str, cols: str, keys: list[bytes]):
+        for i in range(0, len(keys), QUERY_CHUNK):
+            chunk = keys[i : i + QUERY_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from db.execute(f"SELECT {cols} FROM {table} WHERE k IN ({marks})", chunk)
+
     def _lookup(self, db, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """Cached vectors of ``keys``; damaged ones (checksum, size) are dropped, legacy rows
+        copied into the checksummed table."""
         found: dict[bytes, np.ndarray] = {}
         uniq = list(dict.fromkeys(keys))
-        for i in range(0, len(uniq), QUERY_CHUNK):
-            chunk = uniq[i : i + QUERY_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for k, v in db.execute(f"SELECT k, v FROM emb WHERE k IN ({marks})", chunk):
+        damaged = []
+        for k, v, crc in self._select(db, "vec", "k, v, crc", uniq):
+            if zlib.crc32(v) != crc or len(v) % 4:
+                damaged.append(k)
+            else:
                 found[k] = np.frombuffer(v, dtype=np.float32)
+        if self._legacy:
+            missing = [k for k in uniq if k not in found]
+            old = [(k, v) for k, v in self._select(db, "emb", "k, v", missing) if len(v) % 4 == 0]
+            found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in old)
+            if old:
+                self._store(db, [k for k, _ in old], [found[k] for k, _ in old])
+        if damaged:
+            self._delete(db, damaged)
+            warnings.warn(f"embedding cache {self.path}: {len(damaged)} damaged vectors were "
+                          "recomputed", stacklevel=4)  # fmt: skip
         return found
+
+    def _delete(self, db, keys: list[bytes]) -> None:
+        with db:
+            db.executemany("DELETE FROM vec WHERE k = ?", [(k,) for k in keys])
+            if self._legacy:
+                db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in keys])
 
     def _drop_wrong_length(self, db, found: dict, dim: int | None) -> None:
         """Vectors whose length differs from the rest (or from the model's) are recomputed."""
@@ -114,8 +149,7 @@ class CachedEmbedder:
             return
         for k in bad:
             del found[k]
-        with db:
-            db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in bad])
+        self._delete(db, bad)
         warnings.warn(f"embedding cache {self.path}: {len(bad)} vectors of the wrong length "
                       "were recomputed", stacklevel=3)  # fmt: skip
 
@@ -143,11 +177,12 @@ class CachedEmbedder:
             found.update(zip(todo, new, strict=True))
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
-    def _store(self, db, keys: list[bytes], vecs: np.ndarray) -> None:
+    def _store(self, db, keys: list[bytes], vecs) -> None:
         try:
-            rows = [(k, v.tobytes()) for k, v in zip(keys, vecs, strict=True)]
+            blobs = [np.asarray(v, dtype=np.float32).tobytes() for v in vecs]
+            rows = [(k, b, zlib.crc32(b)) for k, b in zip(keys, blobs, strict=True)]
             with db:
-                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?, ?)", rows)
         except sqlite3.Error as e:  # a full disk: keep the vectors, stop caching
             self._give_up(e)
 
@@ -157,8 +192,7 @@ class CachedEmbedder:
         keys = list(dict.fromkeys(_key(self.model_id, t) for t in texts))
         if db is not None:
             try:
-                with db:
-                    db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in keys])
+                self._delete(db, keys)
             except sqlite3.Error as e:
                 self._give_up(e)
         warnings.warn(f"embedding cache {self.path}: cached vectors did not have the model's "

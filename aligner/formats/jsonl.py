@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 
 from ..errors import AlignerError
@@ -26,13 +25,27 @@ def unit_record(u: Unit, mining: bool = False) -> dict:
     return record
 
 
+# Characters JSON leaves raw but line readers (Python's splitlines, many editors) take as a
+# line break: escaped, so that one record is always one line.
+_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def _escape_breaks(line: str) -> str:
+    for raw, escaped in _BREAKS.items():
+        line = line.replace(raw, escaped)
+    return line
+
+
 def render_jsonl(
     table: Table, *, min_score: float | None = None, include_unaligned: bool | None = None
 ) -> tuple[str, dict]:
     """The metadata line (when the table has one), then one record per unit."""
     units = select_units(table.units, default_unaligned(table, include_unaligned), min_score)
+
     # allow_nan=False: JSON has no NaN; a non-finite number here is a bug to hear about
-    dump = partial(json.dumps, ensure_ascii=False, allow_nan=False)
+    def dump(obj) -> str:
+        return _escape_breaks(json.dumps(obj, ensure_ascii=False, allow_nan=False))
+
     lines = [dump({"meta": table.meta})] if table.meta else []
     mining = table.mode == "mining"
     lines += [dump(unit_record(u, mining)) for u in units]
