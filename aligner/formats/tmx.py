@@ -4,6 +4,11 @@ Choices follow what importers check: version "1.4" (the DTD fixes it), all seven
 header attributes, ``srclang`` equal to the source ``xml:lang``, region-qualified codes by
 default (Trados skips units whose language does not match the TM), no empty ``<seg>``, and no
 XML-illegal control characters (a vertical tab pasted from Word breaks memoQ/Trados imports).
+
+One ``<tu>`` per line, indented: line-based readers (Perl's XML::TMX, ``grep -c '<tu>'``) read
+0 units from a memory written on one line. A line break inside a segment is kept (a CAT tool
+matches a segment only with the same text: OmegaT's default text filter keeps the line breaks
+of a paragraph in its segments) and written as ``&#10;``, so the unit stays on its line.
 """
 
 from __future__ import annotations
@@ -23,16 +28,36 @@ DEFAULT_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 SEGMENT_WARN_CHARS = 2000
+# Indentation of the body's units: a reader of the file sees one unit per line.
+_UNIT_INDENT = "\n    "
 
 
 def language_code(lang: str) -> str:
     return DEFAULT_CODES.get(lang.lower(), lang)
 
 
-def clean_segment(text: str) -> tuple[str, int]:
-    """Text safe for XML 1.0 and one line long; returns (text, illegal characters removed)."""
+def _space(m: re.Match) -> str:
+    return "\n" if "\n" in m.group() else " "
+
+
+def clean_segment(text: str, line_breaks: bool = False) -> tuple[str, int]:
+    """Text safe for XML 1.0, spaces collapsed (``line_breaks``: a run of white space with a
+    line break in it stays one line break); returns (text, illegal characters removed)."""
     cleaned, n = _ILLEGAL.subn("", text)
+    if line_breaks:
+        return _SPACES.sub(_space, cleaned).strip(), n
     return _SPACES.sub(" ", cleaned).strip(), n
+
+
+def _seg(parent, text: str) -> None:
+    """A <seg> whose line breaks are character references, so the unit stays on one line."""
+    seg = etree.SubElement(parent, "seg")
+    lines = text.split("\n")
+    seg.text = lines[0]
+    for line in lines[1:]:
+        ref = etree.Entity("#10")
+        ref.tail = line
+        seg.append(ref)
 
 
 TMX_PROPS = ("none", "minimal", "full")
@@ -65,17 +90,12 @@ def write_tmx(
     tgt_code = tgt_code or language_code(table.tgt_lang)
     kept, stats = _select(table.units, include_unaligned, min_score, dedupe)
     files = {"x-source-file": source_file, "x-target-file": target_file}
-    with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        with xf.element("tmx", version="1.4"):
-            xf.write(_header(src_code, table.signature, props))
-            with xf.element("body"):
-                for unit in kept:
-                    tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
-                    if tu is not None:
-                        xf.write(tu)
-                        stats["units"] += 1
+    with atomic_path(path) as tmp, open(tmp, "wb") as out:
+        with etree.xmlfile(out, encoding="utf-8") as xf:
+            xf.write_declaration()
+            xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+            _body(xf, table, kept, (src_code, tgt_code, props, files), stats)
+        out.write(b"\n")
     stats["written"] = stats["units"]
     if stats["long_segments"]:
         warnings.warn(
@@ -84,6 +104,24 @@ def write_tmx(
             stacklevel=2,
         )
     return stats
+
+
+def _body(xf, table: Table, kept, how, stats: dict) -> None:
+    """<tmx>: the header, then one indented line per unit."""
+    src_code, tgt_code, props, files = how
+    with xf.element("tmx", version="1.4"):
+        xf.write("\n  ")
+        xf.write(_header(src_code, table.signature, props))
+        xf.write("\n  ")
+        with xf.element("body"):
+            for unit in kept:
+                tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
+                if tu is not None:
+                    xf.write(_UNIT_INDENT)
+                    xf.write(tu)
+                    stats["units"] += 1
+            xf.write("\n  ")
+        xf.write("\n")
 
 
 def _select(units, include_unaligned: bool, min_score: float | None, dedupe: bool):
@@ -122,13 +160,18 @@ def _header(src_code: str, signature: str, props: str) -> etree._Element:
 
 def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Element | None:
     """One <tu>: props first, then a <tuv> per non-empty side (None when both are empty)."""
-    src, n1 = clean_segment(unit.src_text)
-    tgt, n2 = clean_segment(unit.tgt_text)
+    src, n1 = clean_segment(unit.src_text, line_breaks=True)
+    tgt, n2 = clean_segment(unit.tgt_text, line_breaks=True)
     stats["illegal_chars_removed"] += n1 + n2
     tu = etree.Element("tu")
     if props != "none":
         etree.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.4f}"
         etree.SubElement(tu, "prop", type="x-alignment-type").text = clean_segment(unit.type)[0]
+    if props != "none":
+        for kind, value in unit.props:  # what the documents carried (subtitle timing)
+            value = clean_segment(value)[0]
+            if value:
+                etree.SubElement(tu, "prop", type=clean_segment(kind)[0]).text = value
     if props == "full":
         full = {
             "x-src-ids": ",".join(map(str, unit.src_ids)),
@@ -147,6 +190,6 @@ def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Eleme
             stats["long_segments"] += 1
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(XML_LANG, code)
-        etree.SubElement(tuv, "seg").text = text
+        _seg(tuv, text)
         n_tuv += 1
     return tu if n_tuv else None
