@@ -34,10 +34,10 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
 @click.argument("src_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("tgt_file", type=click.Path(dir_okay=False, allow_dash=True), required=False)
 @output_option(
-    "Output file; format from the extension (.tsv, .jsonl, .tmx, .moses); '-' = TSV on "
+    "Output file; format from the extension (.tsv, .jsonl, .tmx, .xlsx, .moses); '-' = TSV on "
     "stdout. Moses: '-o out' with '-f moses' (or '-o out.moses') writes out.en and out.ko."
 )
-@format_option("tsv", "jsonl", "tmx", "moses")
+@format_option("tsv", "jsonl", "tmx", "moses", "xlsx")
 @input_options("SRC_FILE", "TGT_FILE", "for both files (default: detect)",
                "Align even when a file does not look like its language (e.g. Korean text "
                "given as the English side).")  # fmt: skip

@@ -22,6 +22,8 @@ def unit_record(u: Unit, mining: bool = False) -> dict:
     }
     if mining:
         record.update(cosine=u.cosine, src_doc=u.src_doc, tgt_doc=u.tgt_doc)
+    if u.props:  # what the documents carried (subtitle timing), kept for a later TMX
+        record["props"] = dict(u.props)
     return record
 
 
@@ -42,7 +44,9 @@ def _unit(obj: dict, where: str) -> Unit:
     tgt_ids = parse_ids(",".join(map(str, obj.get("tgt_ids") or ())), where)
     kind = obj.get("type") or type_of(src_ids, tgt_ids, src, tgt)
     score = parse_score(str(obj.get("score") or ""), where)
-    return Unit(src, tgt, score, kind, src_ids, tgt_ids)
+    props = obj.get("props") if isinstance(obj.get("props"), dict) else {}
+    return Unit(src, tgt, score, kind, src_ids, tgt_ids,
+                props=tuple((str(k), str(v)) for k, v in props.items()))  # fmt: skip
 
 
 def read_jsonl(path: str | Path) -> Table:

@@ -6,9 +6,11 @@ default (Trados skips units whose language does not match the TM), no empty ``<s
 XML-illegal control characters (a vertical tab pasted from Word breaks memoQ/Trados imports).
 
 One ``<tu>`` per line, indented: line-based readers (Perl's XML::TMX, ``grep -c '<tu>'``) read
-0 units from a memory written on one line. A line break inside a segment is kept (a CAT tool
-matches a segment only with the same text: OmegaT's default text filter keeps the line breaks
-of a paragraph in its segments) and written as ``&#10;``, so the unit stays on its line.
+0 units from a memory written on one line. A segment's text is kept as it is, spaces and line
+breaks included: OmegaT matches a unit only when its text equals the segment character for
+character (measured: a doubled or trailing space, or a space for a line break, and no match),
+and its default text filter keeps the line breaks of a paragraph in its segments. Line breaks
+are written as ``&#10;``, so each unit stays on its line.
 """
 
 from __future__ import annotations
@@ -36,16 +38,13 @@ def language_code(lang: str) -> str:
     return DEFAULT_CODES.get(lang.lower(), lang)
 
 
-def _space(m: re.Match) -> str:
-    return "\n" if "\n" in m.group() else " "
-
-
-def clean_segment(text: str, line_breaks: bool = False) -> tuple[str, int]:
-    """Text safe for XML 1.0, spaces collapsed (``line_breaks``: a run of white space with a
-    line break in it stays one line break); returns (text, illegal characters removed)."""
+def clean_segment(text: str, exact: bool = False) -> tuple[str, int]:
+    """Text safe for XML 1.0, trimmed, white space collapsed to single spaces (``exact``: kept
+    as it is, line breaks too: a CAT tool matches a segment only character for character,
+    OmegaT 3.6 even refuses a doubled space); returns (text, illegal characters removed)."""
     cleaned, n = _ILLEGAL.subn("", text)
-    if line_breaks:
-        return _SPACES.sub(_space, cleaned).strip(), n
+    if exact:
+        return cleaned.strip(), n
     return _SPACES.sub(" ", cleaned).strip(), n
 
 
@@ -160,8 +159,8 @@ def _header(src_code: str, signature: str, props: str) -> etree._Element:
 
 def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Element | None:
     """One <tu>: props first, then a <tuv> per non-empty side (None when both are empty)."""
-    src, n1 = clean_segment(unit.src_text, line_breaks=True)
-    tgt, n2 = clean_segment(unit.tgt_text, line_breaks=True)
+    src, n1 = clean_segment(unit.src_text, exact=True)
+    tgt, n2 = clean_segment(unit.tgt_text, exact=True)
     stats["illegal_chars_removed"] += n1 + n2
     tu = etree.Element("tu")
     if props != "none":

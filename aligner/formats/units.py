@@ -40,7 +40,8 @@ class Table:
     """What every writer takes: the units and what is known about them.
 
     ``meta`` is the JSONL metadata line ({} writes none); ``inputs`` are the files the units
-    were aligned or read from, which no output of the same run may overwrite.
+    were aligned or read from, which no output of the same run may overwrite; ``changes``
+    what reading them had to change.
     """
 
     units: list[Unit]
@@ -50,6 +51,9 @@ class Table:
     mode: str = "parallel"
     meta: dict = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    # what reading the rows back had to change (a spreadsheet's quoting undone, a number
+    # typed into a text cell...), one line each, for `aligner convert` to report
+    changes: tuple[str, ...] = ()
 
 
 def units_from_alignment(alignment) -> Iterator[Unit]:
