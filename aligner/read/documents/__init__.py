@@ -138,23 +138,36 @@ def read_document(fmt: str, data: bytes, name: str, encoding: str | None = None)
     return reader(data, name)
 
 
+# A cue that ends with one of these ends its sentence; any other runs on into the next cue.
+_SENTENCE_END = tuple(".!?…。！？\"'”’)]♪")
+
+
+def _separator(prev: Block, prev_text: str, cur: Block) -> str:
+    if cur.kind not in LINE_KINDS or prev.kind not in LINE_KINDS:
+        return "\n\n"
+    if cur.kind == "cue" and prev.kind == "cue" and not prev_text.endswith(_SENTENCE_END):
+        return " "  # a subtitle sentence over two cues is one sentence
+    return "\n"
+
+
 def layout(blocks: list[Block], normalize) -> tuple[str, tuple[Region, ...]]:
     """One text from the blocks: a blank line after a paragraph-level block, a line break
-    between cues or units; each block's text normalised (``normalize``) and trimmed."""
+    between units and between cues (a space where a sentence runs on into the next cue);
+    each block's text normalised (``normalize``) and trimmed."""
     parts: list[str] = []
     regions: list[Region] = []
     pos = 0
-    prev_kind = None
+    prev = None
     for b in blocks:
         text = normalize(b.text).strip()
         if not text:
             continue
-        if prev_kind is not None:
-            sep = "\n" if b.kind in LINE_KINDS and prev_kind in LINE_KINDS else "\n\n"
+        if prev is not None:
+            sep = _separator(prev, parts[-1], b)
             parts.append(sep)
             pos += len(sep)
         parts.append(text)
         regions.append(Region(pos, pos + len(text), b.kind, b.props))
         pos += len(text)
-        prev_kind = b.kind
+        prev = b
     return "".join(parts) + ("\n" if parts else ""), tuple(regions)
