@@ -26,17 +26,22 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def trim_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """[s, e) without the white space at either end (offsets point at the text itself)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
 def split_lines(text: str) -> list[Sentence]:
     """One sentence per non-blank line, trimmed; blank lines start a new paragraph."""
     out: list[Sentence] = []
     para = 0
     last_end = 0
     for m in _LINE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim_span(text, m.start(), m.end())
         if s == e:
             continue
         if out and _BLANK.search(text, last_end, s):

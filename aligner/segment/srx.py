@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import AlignerError
 from .base import Sentence
-from .lines import paragraph_spans
+from .lines import paragraph_spans, trim_span
 
 SRX_NS = "http://www.lisa.org/srx20"
 
@@ -151,15 +151,10 @@ def split_srx(text: str, lang: str, rules: SrxRules) -> list[Sentence]:
     default), each cut where the rules say, line breaks inside kept."""
     applicable = rules.for_language(lang)
     out: list[Sentence] = []
-    for para, (ps, pe) in enumerate(paragraph_spans(text)):
+    for ps, pe in paragraph_spans(text):
         block = text[ps:pe]
         cuts = [0, *break_positions(block, applicable), len(block)]
-        for s, e in zip(cuts, cuts[1:], strict=False):
-            while s < e and block[s].isspace():
-                s += 1
-            while e > s and block[e - 1].isspace():
-                e -= 1
-            if e > s:
-                out.append(Sentence(block[s:e], ps + s, ps + e, para))
-    ids = {p: i for i, p in enumerate(dict.fromkeys(s.para for s in out))}
-    return [Sentence(s.text, s.start, s.end, ids[s.para]) for s in out]
+        para = out[-1].para + 1 if out else 0
+        spans = (trim_span(block, s, e) for s, e in zip(cuts, cuts[1:], strict=False))
+        out += [Sentence(block[s:e], ps + s, ps + e, para) for s, e in spans if e > s]
+    return out

@@ -63,3 +63,14 @@ def unreadable(name: str, what: str, e: Exception | None = None) -> AlignerError
     """One line for a file of a format we read that cannot be read."""
     detail = f" ({type(e).__name__}: {str(e).splitlines()[0][:120]})" if e and str(e) else ""
     return AlignerError(f"{name}: cannot read this {what}{detail}; is the file complete?")
+
+
+def parse_xml(data: bytes, name: str, what: str):
+    """The root of an XML file (no entity expansion, no network), or one clear error."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        return etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as e:
+        raise unreadable(name, what, e) from None

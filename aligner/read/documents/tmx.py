@@ -3,7 +3,7 @@ one block per unit, inline codes left out."""
 
 from __future__ import annotations
 
-from .base import Block, Document, primary, unreadable
+from .base import Block, Document, parse_xml, primary
 from .xliff import inline_text
 
 # TMX inline elements holding native code; <hi> and <sub> text is kept (<sub> sits in codes).
@@ -12,14 +12,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def read_tmx_input(data: bytes, name: str) -> Document:
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(
-            data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        )
-    except etree.XMLSyntaxError as e:
-        raise unreadable(name, "TMX memory", e) from None
+    root = parse_xml(data, name, "TMX memory")
     header = root.find("header")
     srclang = header.get("srclang", "") if header is not None else ""
     sides: dict[str, list[Block]] = {}

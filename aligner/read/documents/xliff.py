@@ -3,7 +3,7 @@ has it, as one block per unit. Inline codes are left out; the text they wrap is 
 
 from __future__ import annotations
 
-from .base import Block, Document, unreadable
+from .base import Block, Document, parse_xml
 
 # Inline elements that hold native code (XLIFF 1.2 bpt/ept/ph/it, a sub-flow's text aside):
 # their content is markup of the original format, not text.
@@ -33,14 +33,7 @@ def inline_text(element, code: set[str]) -> str:
 
 
 def read_xliff(data: bytes, name: str) -> Document:
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(
-            data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        )
-    except etree.XMLSyntaxError as e:
-        raise unreadable(name, "XLIFF file", e) from None
+    root = parse_xml(data, name, "XLIFF file")
     version = root.get("version", "1.2")
     if version.startswith("2"):
         src_lang, tgt_lang, pairs = _units_2x(root)
