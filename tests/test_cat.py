@@ -125,7 +125,13 @@ def test_boundaries_cost_only_where_the_text_has_structure():
     w = boundary_weights(doc)
     assert w.tolist() == [0, HEADING_FACTOR, 0, 1]
     lo = np.zeros(5, dtype=np.int64)
-    extra = crossing_costs((w, None), lo, 5, [(1, 1), (2, 1), (3, 1)], unit=0.5)
+    types = [(1, 1), (2, 1), (3, 1)]
+    # structure on one side only, or far more paragraphs on one side: no evidence, no cost
+    assert crossing_costs((w, None), lo, 5, types, unit=0.5) is None
+    many = np.ones(4, dtype=np.float32)
+    many[0] = 0
+    assert crossing_costs((np.array([0, 0, 0, 1.0]), many), lo, 5, types, unit=0.5) is None
+    extra = crossing_costs((w, w), lo, 5, types, unit=0.5)
     assert extra[0].max() == 0  # 1-1 beads cross nothing
     assert extra[1][2, 1] == 0.5 * HEADING_FACTOR  # title + "a"
     assert extra[1][3, 1] == 0  # "a" + "b": one paragraph
