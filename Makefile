@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting bench-cat test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ bench-comparable: $(STAMP)
 # side (seconds and memory; the first run embeds 40k verses, several CPU minutes, then cached).
 bench-mining: $(STAMP)
 	$(BIN)/python benchmarks/mining.py --shared $(SHARED)
+
+# OmegaT 3.6 (Debian) in console mode: how many of its segments get an exact match from our TMX,
+# one segment per line and with its default segmentation (benchmarks/cat.md). Installs OmegaT
+# when run as root and it is missing; skips with a message otherwise.
+bench-cat: $(STAMP)
+	$(BIN)/python benchmarks/cat.py --shared $(SHARED)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 2000

@@ -18,7 +18,9 @@ from .matching.comparable import ComparableParams, align_comparable, looks_compa
 from .parallel.align import AlignParams, align_sentences
 from .progress import progress
 from .read import normalize_text, read_pair
-from .segment import split_text, splitter_id
+from .segment import SEGMENTS, split_text, splitter_id
+from .segment.srx import resolve_srx
+from .segment.structure import annotate
 
 ALIGN_MODES = ("parallel", "comparable", "auto")
 # Two texts whose lengths differ by more than this factor are not translations of each other
@@ -37,24 +39,29 @@ def align_files(
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
     params: AlignParams | None = None, mode: str = "parallel",
     comparable: ComparableParams | None = None, encoding: str | None = None, force: bool = False,
+    segments: str = "sentences", srx: str | Path | None = None,
 ) -> Alignment:  # fmt: skip
     """Read, check and align two files; the result carries the input warnings.
 
+    Documents (.docx, .odt, .html, .md, .xliff, .tmx, .srt, .vtt, .pdf) are read as text with
+    their structure: headings and paragraphs are soft boundaries for the aligner, subtitle
+    timing goes into TMX props. A bilingual XLIFF or TMX given as both files gives both sides.
     ``force`` aligns even when a file does not look like its language (or the two look
     swapped). ``mode``: 'parallel' (translations), 'comparable' (related texts: only the
     pairs that correspond) or 'auto' (parallel, unless the texts turn out not to be
-    translations). ``-`` reads standard input.
+    translations). ``segments``/``srx``: see :func:`align_texts`. ``-`` reads standard input.
     """
     src, tgt, warnings = read_pair(src_path, tgt_path, src_lang=src_lang, tgt_lang=tgt_lang,
                                    encoding=encoding, force=force)  # fmt: skip
-    result = align_texts(
+    result = _align(
         src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-        params=params, mode=mode, comparable=comparable, force=force,
-        names=(str(src_path), str(tgt_path)),
+        params=params, mode=mode, comparable=comparable, segments=segments, srx=srx,
+        regions=(src.regions, tgt.regions), force=force, names=(str(src_path), str(tgt_path)),
     )  # fmt: skip
     inputs = {
         "src_path": str(src_path), "tgt_path": str(tgt_path),
         "src_encoding": src.encoding, "tgt_encoding": tgt.encoding,
+        "src_format": src.format, "tgt_format": tgt.format,
     }  # fmt: skip
     return replace(result, info={**result.info, "inputs": inputs},
                    warnings=warnings + result.warnings)  # fmt: skip
@@ -64,16 +71,46 @@ def align_texts(
     src_text: str, tgt_text: str, *,
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
     params: AlignParams | None = None, mode: str = "parallel",
-    comparable: ComparableParams | None = None, force: bool = False,
-    names: tuple[str, str] = ("source", "target"),
+    comparable: ComparableParams | None = None, segments: str = "sentences",
+    srx: str | Path | None = None, force: bool = False,
 ) -> Alignment:  # fmt: skip
     """Split both texts into sentences and align them (see :func:`align_files` for ``mode``).
 
-    Texts from files should be read with :func:`aligner.read_text` (encodings, normalisation);
-    other text is normalised here. Texts of wildly different lengths cannot be translations
-    and would cost time and memory for nothing: they are refused unless ``force``; ``names``
-    says what to call the two sides in that message.
+    ``segments="lines"`` makes every non-empty line one segment, never split (texts exported
+    from a CAT tool, one verse per line); ``srx`` (an SRX 2.0 file, or 'omegat' for the bundled
+    rules that mirror OmegaT's defaults) splits the source side as a CAT tool would, so the
+    memory's units are the segments it shows. Texts from files should be read with
+    :func:`aligner.read_text` (encodings, normalisation); other text is normalised here.
+    Texts of wildly different lengths cannot be translations and would cost time and memory
+    for nothing: they are refused unless ``force``.
     """
+    return _align(
+        src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
+        params=params, mode=mode, comparable=comparable, segments=segments, srx=srx,
+        force=force,
+    )  # fmt: skip
+
+
+def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions):
+    """Both sides split (SRX rules on the source side only: the side a CAT tool segments),
+    with the documents' structure on the sentences; and the splitters' names."""
+    if segments not in SEGMENTS:
+        raise AlignerError(f"unknown segments {segments!r}; use one of {', '.join(SEGMENTS)}.")
+    if srx is not None and segments == "lines":
+        raise AlignerError("SRX rules split text and lines mode never splits: give one of them.")
+    rules = resolve_srx(srx) if srx is not None else None
+    with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
+        src = split_text(src_text, src_lang, progress=update, segments=segments, srx=rules)
+        tgt = split_text(tgt_text, tgt_lang, progress=update, segments=segments)
+    src, tgt = annotate(src, regions[0]), annotate(tgt, regions[1])
+    split = (f"{splitter_id(src_lang, segments=segments, srx=rules)}+"
+             f"{splitter_id(tgt_lang, segments=segments)}")  # fmt: skip
+    return src, tgt, split
+
+
+def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, comparable,
+           segments, srx, regions=((), ()), force=False,
+           names=("source", "target")) -> Alignment:  # fmt: skip
     if mode not in ALIGN_MODES:
         raise AlignerError(f"unknown mode {mode!r}; use one of {', '.join(ALIGN_MODES)}.")
     src_text, tgt_text = normalize_text(src_text), normalize_text(tgt_text)
@@ -82,15 +119,16 @@ def align_texts(
     if mode != "comparable" and not force:
         check_lengths(src_text, tgt_text, names)
     embedder = embedder or load_embedder()
-    if mode == "comparable":
+    plain = segments == "sentences" and srx is None and not any(regions)
+    if mode == "comparable" and plain:
         return align_comparable(src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable)  # fmt: skip
     t0 = time.perf_counter()
-    with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
-        src = split_text(src_text, src_lang, progress=update)
-        tgt = split_text(tgt_text, tgt_lang, progress=update)
+    src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions)
     split_s = time.perf_counter() - t0
-    split = f"{splitter_id(src_lang)}+{splitter_id(tgt_lang)}"
+    if mode == "comparable":
+        return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
+                                embedder=embedder, params=comparable)  # fmt: skip
     result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
                              params=params, split=split)  # fmt: skip
     result.info.setdefault("timings", {})["split"] = split_s

@@ -23,6 +23,7 @@ from .options import (
     min_score_option,
     model_options,
     output_option,
+    segment_options,
     tmx_options,
 )
 
@@ -33,15 +34,16 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
 
 @click.command("align")
 @click.argument("src_file", type=click.Path(allow_dash=True))
-@click.argument("tgt_file", type=click.Path(allow_dash=True))
+@click.argument("tgt_file", type=click.Path(allow_dash=True), required=False)
 @output_option(
-    "Output file; format from the extension (.tsv, .jsonl, .tmx, .moses); '-' = TSV on "
+    "Output file; format from the extension (.tsv, .jsonl, .tmx, .xlsx, .moses); '-' = TSV on "
     "stdout. Moses: '-o out' with '-f moses' (or '-o out.moses') writes out.en and out.ko."
 )
-@format_option("tsv", "jsonl", "tmx", "moses")
+@format_option("tsv", "jsonl", "tmx", "moses", "xlsx")
 @input_options("SRC_FILE", "TGT_FILE", "for both files (default: detect)",
                "Align even when a file does not look like its language (e.g. Korean text "
                "given as the English side).")  # fmt: skip
+@segment_options
 @header_option
 @tmx_options
 @min_score_option
@@ -63,8 +65,12 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
 @model_options
 @run_options
 def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force, encoding,
-              src_lang, tgt_lang, quiet, verbose, **opts):  # fmt: skip
+              src_lang, tgt_lang, segments, srx, quiet, verbose, **opts):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
+
+    Plain text in any encoding, or documents: .docx, .odt, .html, .md, .pdf (with a text
+    layer), .srt/.vtt subtitles (cue timing goes into TMX props), .xliff and .tmx. A
+    bilingual XLIFF or TMX holds both sides: give it alone (or twice) to re-align it.
 
     Every sentence ends up in exactly one bead: aligned groups of up to --max-total
     sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3, 3-2)
@@ -78,6 +84,9 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
     from ..matching.comparable import ComparableParams
 
     fmt = format_for(output, fmt)
+    tgt_file = tgt_file or _bilingual(src_file)
+    if srx is not None and segments == "lines":
+        raise click.UsageError("--srx and --segments lines exclude each other; give one.")
     if html_path == "-" and output == "-":
         raise AlignerError("--html - and -o - would both write to stdout; give one a file name.")
     langs = Table([], src_lang, tgt_lang)
@@ -91,6 +100,7 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
     result = align_files(
         src_file, tgt_file, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
         params=params, mode=mode, comparable=comparable, encoding=encoding, force=force,
+        segments=segments, srx=srx,
     )  # fmt: skip
     print_warnings(result)
     files = {"source_file": str(src_file), "target_file": str(tgt_file)}
@@ -102,6 +112,18 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
                    f"{time.perf_counter() - t0:.1f} s", err=True)  # fmt: skip
     if verbose:
         print_verbose(result, embedder)
+
+
+def _bilingual(src_file: str) -> str:
+    """TGT_FILE left out: a bilingual file (XLIFF, TMX) is both sides; anything else is a
+    usage error."""
+    from pathlib import Path
+
+    if Path(src_file).suffix.lower() in (".xliff", ".xlf", ".tmx"):
+        return src_file
+    raise click.UsageError(
+        "give TGT_FILE too: only a bilingual file (.xliff, .xlf, .tmx) holds both sides."
+    )
 
 
 def _name_ignored(mode: str, threshold, opts: dict) -> None:

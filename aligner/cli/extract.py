@@ -38,8 +38,8 @@ def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, v
 
     decoded = read_text(page, encoding)
     html = None if input_format == "auto" else input_format == "html"
-    if html is None and str(page).lower().endswith((".html", ".htm")):
-        html = True
+    if decoded.format == "html":  # already read as a document: its text, blocks kept
+        html = False
     result = extract_page(decoded.text, html=html)
     if not result.en.strip() or not result.ko.strip():
         missing = "English" if not result.en.strip() else "Korean"

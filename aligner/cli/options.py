@@ -91,6 +91,19 @@ def input_options(src: str, tgt: str, encoding: str, force: str):
     )
 
 
+segment_options = stack(
+    click.option("--segments", type=click.Choice(["sentences", "lines"]), default="sentences",
+                 **_CHOICE, help="'sentences': split into sentences. 'lines': every non-empty "
+                 "line is one segment, never split (texts exported from a CAT tool, one verse "
+                 "or subtitle per line): the memory then matches a CAT tool segmenting at line "
+                 "breaks."),
+    click.option("--srx", default=None, metavar="FILE",
+                 help="Split the source side with these SRX 2.0 segmentation rules (a CAT "
+                 "tool's own, exported), so memory units match the segments the CAT tool "
+                 "shows; 'omegat' = the bundled rules mirroring OmegaT's default English "
+                 "segmentation."),
+)  # fmt: skip
+
 header_option = click.option("--header", is_flag=True, help="TSV: write a header row.")
 
 embed_options = stack(

@@ -22,6 +22,8 @@ def unit_record(u: Unit, mining: bool = False) -> dict:
     }
     if mining:
         record.update(cosine=u.cosine, src_doc=u.src_doc, tgt_doc=u.tgt_doc)
+    if u.props:  # what the documents carried (subtitle timing), kept for a later TMX
+        record["props"] = dict(u.props)
     return record
 
 
@@ -78,7 +80,9 @@ def _unit(obj: dict, where: str) -> Unit:
     if isinstance(score, bool) or not isinstance(score, int | float | str | type(None)):
         raise AlignerError(f"{where}: score must be a number.")
     score = parse_score("" if score is None else str(score), where)
-    return Unit(src, tgt, score, kind, src_ids, tgt_ids)
+    props = obj.get("props") if isinstance(obj.get("props"), dict) else {}
+    return Unit(src, tgt, score, kind, src_ids, tgt_ids,
+                props=tuple((str(k), str(v)) for k, v in props.items()))  # fmt: skip
 
 
 def read_jsonl(path: str | Path) -> Table:

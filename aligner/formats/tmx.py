@@ -4,6 +4,13 @@ Choices follow what importers check: version "1.4" (the DTD fixes it), all seven
 header attributes, ``srclang`` equal to the source ``xml:lang``, region-qualified codes by
 default (Trados skips units whose language does not match the TM), no empty ``<seg>``, and no
 XML-illegal control characters (a vertical tab pasted from Word breaks memoQ/Trados imports).
+
+One ``<tu>`` per line, indented: line-based readers (Perl's XML::TMX, ``grep -c '<tu>'``) read
+0 units from a memory written on one line. A segment's text is kept as it is, spaces and line
+breaks included: OmegaT matches a unit only when its text equals the segment character for
+character (measured: a doubled or trailing space, or a space for a line break, and no match),
+and its default text filter keeps the line breaks of a paragraph in its segments. Line breaks
+are written as ``&#10;``, so each unit stays on its line.
 """
 
 from __future__ import annotations
@@ -25,16 +32,33 @@ DEFAULT_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 SEGMENT_WARN_CHARS = 2000
+# Indentation of the body's units: a reader of the file sees one unit per line.
+_UNIT_INDENT = "\n    "
 
 
 def language_code(lang: str) -> str:
     return DEFAULT_CODES.get(lang.lower(), lang)
 
 
-def clean_segment(text: str) -> tuple[str, int]:
-    """Text safe for XML 1.0 and one line long; returns (text, illegal characters removed)."""
+def clean_segment(text: str, exact: bool = False) -> tuple[str, int]:
+    """Text safe for XML 1.0, trimmed, white space collapsed to single spaces (``exact``: kept
+    as it is, line breaks too: a CAT tool matches a segment only character for character,
+    OmegaT 3.6 even refuses a doubled space); returns (text, illegal characters removed)."""
     cleaned, n = _ILLEGAL.subn("", text)
+    if exact:
+        return cleaned.strip(), n
     return _SPACES.sub(" ", cleaned).strip(), n
+
+
+def _seg(parent, text: str) -> None:
+    """A <seg> whose line breaks are character references, so the unit stays on one line."""
+    seg = etree.SubElement(parent, "seg")
+    lines = text.split("\n")
+    seg.text = lines[0]
+    for line in lines[1:]:
+        ref = etree.Entity("#10")
+        ref.tail = line
+        seg.append(ref)
 
 
 TMX_PROPS = ("none", "minimal", "full")
@@ -67,9 +91,13 @@ def write_tmx(
     tgt_code = tgt_code or language_code(table.tgt_lang)
     kept, stats = _select(table.units, include_unaligned, min_score, dedupe)
     files = {"x-source-file": source_file, "x-target-file": target_file}
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as out:
         try:
-            _stream(fh, kept, src_code, tgt_code, table.signature, props, files, stats)
+            with etree.xmlfile(out, encoding="utf-8") as xf:
+                xf.write_declaration()
+                xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+                _body(xf, table, kept, (src_code, tgt_code, props, files), stats)
+            out.write(b"\n")
         except etree.SerialisationError as e:  # lxml's own write errors (a full disk)
             raise AlignerError(f"{path}: cannot write ({_io_reason(e)}).") from None
     stats["written"] = stats["units"]
@@ -82,24 +110,27 @@ def write_tmx(
     return stats
 
 
-def _stream(fh, kept, src_code, tgt_code, signature, props, files, stats) -> None:
-    """The document, streamed: a book's memory never sits in RAM as one tree."""
-    with etree.xmlfile(fh, encoding="utf-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        with xf.element("tmx", version="1.4"):
-            xf.write(_header(src_code, signature, props))
-            with xf.element("body"):
-                for unit in kept:
-                    tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
-                    if tu is not None:
-                        xf.write(tu)
-                        stats["units"] += 1
-
-
 def _io_reason(e: Exception) -> str:
     text = str(e)
     return "no space left on the device" if "ENOSPC" in text else f"write failed: {text}"
+
+
+def _body(xf, table: Table, kept, how, stats: dict) -> None:
+    """<tmx>: the header, then one indented line per unit."""
+    src_code, tgt_code, props, files = how
+    with xf.element("tmx", version="1.4"):
+        xf.write("\n  ")
+        xf.write(_header(src_code, table.signature, props))
+        xf.write("\n  ")
+        with xf.element("body"):
+            for unit in kept:
+                tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
+                if tu is not None:
+                    xf.write(_UNIT_INDENT)
+                    xf.write(tu)
+                    stats["units"] += 1
+            xf.write("\n  ")
+        xf.write("\n")
 
 
 def _select(units, include_unaligned: bool, min_score: float | None, dedupe: bool):
@@ -140,13 +171,18 @@ def _header(src_code: str, signature: str, props: str) -> etree._Element:
 
 def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Element | None:
     """One <tu>: props first, then a <tuv> per non-empty side (None when both are empty)."""
-    src, n1 = clean_segment(unit.src_text)
-    tgt, n2 = clean_segment(unit.tgt_text)
+    src, n1 = clean_segment(unit.src_text, exact=True)
+    tgt, n2 = clean_segment(unit.tgt_text, exact=True)
     stats["illegal_chars_removed"] += n1 + n2
     tu = etree.Element("tu")
     if props != "none":
         etree.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.4f}"
         etree.SubElement(tu, "prop", type="x-alignment-type").text = clean_segment(unit.type)[0]
+    if props != "none":
+        for kind, value in unit.props:  # what the documents carried (subtitle timing)
+            value = clean_segment(value)[0]
+            if value:
+                etree.SubElement(tu, "prop", type=clean_segment(kind)[0]).text = value
     if props == "full":
         full = {
             "x-src-ids": ",".join(map(str, unit.src_ids)),
@@ -165,6 +201,6 @@ def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Eleme
             stats["long_segments"] += 1
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(XML_LANG, code)
-        etree.SubElement(tuv, "seg").text = text
+        _seg(tuv, text)
         n_tuv += 1
     return tu if n_tuv else None

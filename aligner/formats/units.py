@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..errors import AlignerError
+from ..segment.structure import merge_props
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Unit:
     src_doc: str | None = None  # mining: the document each side came from
     tgt_doc: str | None = None
     cosine: float | None = None  # mining: the plain cosine beside the margin score
+    # what the documents carried, for TMX <prop>s: a subtitle cue's timing per side
+    # (("x-src-start", "00:00:01,000"), ("x-src-end", ...), ("x-tgt-start", ...), ...)
+    props: tuple[tuple[str, str], ...] = ()
 
     @property
     def aligned(self) -> bool:
@@ -37,7 +41,8 @@ class Table:
     """What every writer takes: the units and what is known about them.
 
     ``meta`` is the JSONL metadata line ({} writes none); ``inputs`` are the files the units
-    were aligned or read from, which no output of the same run may overwrite.
+    were aligned or read from, which no output of the same run may overwrite; ``changes``
+    what reading them had to change.
     """
 
     units: list[Unit]
@@ -47,6 +52,9 @@ class Table:
     mode: str = "parallel"
     meta: dict = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    # what reading the rows back had to change (a spreadsheet's quoting undone, a number
+    # typed into a text cell...), one line each, for `aligner convert` to report
+    changes: tuple[str, ...] = ()
 
 
 def units_from_alignment(alignment) -> Iterator[Unit]:
@@ -61,7 +69,16 @@ def units_from_alignment(alignment) -> Iterator[Unit]:
             src_doc[b.src_ids[0]] if src_doc and b.src_ids else None,
             tgt_doc[b.tgt_ids[0]] if tgt_doc and b.tgt_ids else None,
             next(cosines, None) if alignment.mode == "mining" and b.aligned else None,
+            props=_side_props("src", [alignment.src[i] for i in b.src_ids])
+            + _side_props("tgt", [alignment.tgt[j] for j in b.tgt_ids]),
         )  # fmt: skip
+
+
+def _side_props(side: str, sentences) -> tuple[tuple[str, str], ...]:
+    """A bead side's document props (first start, last end), named for TMX."""
+    if not any(s.props for s in sentences):
+        return ()
+    return tuple((f"x-{side}-{k}", v) for k, v in merge_props(s.props for s in sentences))
 
 
 def as_table(result) -> Table:

@@ -46,9 +46,9 @@ _MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF; convert it to text first (e.g. pdftotext)"),
-    (b"PK\x03\x04", "a zip archive (.docx/.xlsx/.odt are zips); save it as plain text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc); save it as plain text"),
+    (b"%PDF-", "a PDF; read it as a file (aligner reads .pdf files with a text layer)"),
+    (b"PK\x03\x04", "a zip archive (.docx/.odt are read as files, not as text)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc); save it as .docx"),
     (b"{\\rtf", "an RTF document; save it as plain text"),
     (b"\x1f\x8b", "gzip-compressed; decompress it first"),
     (b"\x7fELF", "a program, not text"),
@@ -57,9 +57,14 @@ _MAGIC = (
 
 @dataclass(frozen=True)
 class Decoded:
+    """A file as normalised text; documents (DOCX, HTML, SRT...) also say where each of their
+    blocks sits in it (``regions``: paragraphs, headings, cues with their timing)."""
+
     text: str
     encoding: str
     replaced: int = 0  # undecodable bytes replaced by U+FFFD (a damaged UTF-8 file)
+    format: str = "text"
+    regions: tuple = ()
 
 
 def normalize_text(text: str) -> str:
@@ -272,7 +277,20 @@ def read_bytes(path: str | Path) -> bytes:
         raise AlignerError(f"{path}: cannot read ({reason}).") from None
 
 
-def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
-    """Read a file as normalised text; user mistakes become one-line AlignerErrors."""
-    decoded = decode_bytes(read_bytes(path), str(path), encoding)
+def read_text(path: str | Path, encoding: str | None = None, *, lang: str | None = None) -> Decoded:
+    """Read a file as normalised text; user mistakes become one-line AlignerErrors.
+
+    Documents (.docx, .odt, .html, .md, .xliff, .tmx, .srt, .vtt, .pdf; known by content,
+    then extension) become their text, with their paragraph structure in ``regions``. A
+    bilingual file (an XLIFF with targets, a TMX) gives its side in ``lang``.
+    """
+    data = read_bytes(path)
+    from .documents import detect_format, layout, pick_side, read_document
+
+    fmt = detect_format(str(path), data)
+    if fmt != "text":
+        doc = read_document(fmt, data, str(path), encoding)
+        text, regions = layout(pick_side(doc, lang, str(path)), normalize_text)
+        return Decoded(text, doc.encoding, doc.replaced, fmt, regions)
+    decoded = decode_bytes(data, str(path), encoding)
     return Decoded(normalize_text(decoded.text), decoded.encoding, decoded.replaced)

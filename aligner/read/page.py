@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import AlignerError
 from .decode import normalize_text
 from .script import hangul_share
 
@@ -82,68 +81,13 @@ def looks_like_html(text: str) -> bool:
                                      or "<div" in head or "<p" in head)  # fmt: skip
 
 
-_BLOCKS = {
-    "p", "div", "li", "ul", "ol", "tr", "table", "section", "article", "header",
-    "footer", "nav", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "title", "figure",
-    "figcaption", "caption", "blockquote", "dd", "dt", "form", "main", "hr",
-}  # fmt: skip
-_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-def _parse_html(html: str):
-    """The page's tree, with libxml2's nesting limit lifted: old Korean news pages leave
-    hundreds of ``<font>`` tags unclosed, and at the default limit (256) the parser silently
-    drops everything below it. A page deeper still is refused, never cut."""
-    import lxml.html
-    from lxml import etree
-
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with a declaration
-    parser = lxml.html.HTMLParser(huge_tree=True)
-    try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError) as e:
-        raise AlignerError(
-            f"could not parse the HTML page ({e}); save it again or as text."
-        ) from None
-    if any("depth" in str(err.message).lower() for err in parser.error_log):
-        raise AlignerError(
-            "the HTML page nests its elements too deeply to read whole (unclosed tags); "
-            "save it as text and extract that instead."
-        )
-    return root
-
-
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, one block element per line (parsed with lxml, not regexes)."""
-    from lxml import etree
+    """Visible text of an HTML page, one block per line, blank lines between blocks (the
+    document reader's parse: lxml, nesting limit lifted, deep pages refused)."""
+    from .documents.markup import html_blocks
 
-    root = _parse_html(html)
-    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//head"):
-        if bad.getparent() is not None:
-            bad.drop_tree()
-    out: list[str] = []
-    # an iterative walk: a page nested thousands deep must not exhaust Python's stack
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        brk = "\n\n" if tag in _PARAGRAPHS else "\n"
-        if event == "start":
-            if tag == "br":
-                out.append("\n")
-            elif tag in _BLOCKS:
-                out.append(brk)
-            if tag == "img" and (el.get("alt") or "").strip():
-                out.append("\n" + el.get("alt").strip() + "\n")
-            if el.text and tag and tag != "br":
-                out.append(el.text)
-            continue
-        if tag in _BLOCKS:
-            out.append(brk)
-        if el.tail and el is not root:
-            out.append(el.tail)
-    text = "".join(out)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    return "\n\n".join(b.text.strip() for b in html_blocks(html, "the HTML page")) + "\n"
 
 
 def _is_prose(line: str) -> bool:

@@ -17,6 +17,10 @@ from .script import check_pair
 _log = logging.getLogger("aligner")
 
 
+def _how(side: Decoded) -> str:
+    return side.encoding if side.format == "text" else f"{side.format} ({len(side.regions)} blocks)"
+
+
 def side_warnings(name: str, side: Decoded) -> list[str]:
     """What the user should hear about one input that is readable but not clean."""
     if side.replaced:
@@ -40,9 +44,9 @@ def read_pair(
         raise AlignerError(
             "only one input can be '-' (standard input is read once); give the other as a file."
         )
-    src = read_text(src_path, encoding)
-    tgt = read_text(tgt_path, encoding)
-    _log.info("%s: %s; %s: %s", src_name, src.encoding, tgt_name, tgt.encoding)
+    src = read_text(src_path, encoding, lang=src_lang)
+    tgt = read_text(tgt_path, encoding, lang=tgt_lang)
+    _log.info("%s: %s; %s: %s", src_name, _how(src), tgt_name, _how(tgt))
     if not src.text.strip() and not tgt.text.strip():
         raise AlignerError(f"{src_name} and {tgt_name} are both empty: nothing to align.")
     warnings = side_warnings(src_name, src) + side_warnings(tgt_name, tgt)

@@ -16,6 +16,7 @@ from .korean import KiwiSplitter
 
 __all__ = [
     "MAX_SENTENCE_CHARS",
+    "SEGMENTS",
     "Sentence",
     "Splitter",
     "as_sentences",
@@ -46,8 +47,14 @@ def get_splitter(lang: str) -> Splitter:
     return NupunktSplitter()
 
 
-def splitter_id(lang: str) -> str:
+def splitter_id(lang: str, *, segments: str = "sentences", srx=None) -> str:
     """Name and version of the splitter a language gets, for signatures."""
+    if segments == "lines":
+        return "lines"
+    if srx is not None:
+        from .srx import resolve_srx
+
+        return resolve_srx(srx).id
     return package_id(get_splitter(lang).name)
 
 
@@ -140,14 +147,31 @@ def _block_spans(block: str, splitter: Splitter) -> list[tuple[int, int]]:
     return spans
 
 
+SEGMENTS = ("sentences", "lines")
+
+
 def split_text(
-    text: str, lang: str, splitter: Splitter | None = None, progress=None
-) -> list[Sentence]:
+    text: str, lang: str, splitter: Splitter | None = None, progress=None, *,
+    segments: str = "sentences", srx=None,
+) -> list[Sentence]:  # fmt: skip
     """Split normalised text into sentences with paragraph ids and character offsets.
 
-    ``progress(n)``, if given, is called with the number of characters done after each
+    ``segments="lines"``: every non-empty line is one segment, never split. ``srx`` (a path
+    or :class:`~aligner.segment.srx.SrxRules`): cut as those SRX rules cut, as a CAT tool
+    does. ``progress(n)``, if given, is called with the number of characters done after each
     paragraph (books take tens of seconds in kiwipiepy).
     """
+    if segments not in SEGMENTS:
+        raise ValueError(f"segments must be one of {SEGMENTS}, not {segments!r}")
+    if segments == "lines" or srx is not None:
+        from .lines import split_lines
+        from .srx import resolve_srx, split_srx
+
+        if progress:
+            progress(len(text))
+        if segments == "lines":
+            return split_lines(text)
+        return split_srx(text, lang, resolve_srx(srx))
     splitter = splitter or get_splitter(lang)
     out: list[Sentence] = []
     for para, (ps, pe) in enumerate(_paragraphs(text)):

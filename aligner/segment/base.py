@@ -9,12 +9,16 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: its text, where it sits in the (normalised) input, and its paragraph."""
+    """One sentence: its text, where it sits in the (normalised) input, and its paragraph;
+    from a document, whether it is a heading and what its block carried (a subtitle cue's
+    ``("start", ...)``, ``("end", ...)``)."""
 
     text: str
     start: int
     end: int
     para: int
+    heading: bool = False
+    props: tuple[tuple[str, str], ...] = ()
 
 
 class Splitter(Protocol):
