@@ -87,3 +87,11 @@ tmx_options = stack(
                  help="TMX: drop duplicate (source, target) pairs (ignoring case, width, "
                  "spacing)."),
 )  # fmt: skip
+
+# The review editor (aligner review, aligner align --review): a local web page.
+review_options = stack(
+    click.option("--port", type=click.IntRange(0, 65535), default=0,
+                 help="Port of the editor on 127.0.0.1 (default: a free one)."),
+    click.option("--no-browser", is_flag=True,
+                 help="Print the editor's link without opening a browser."),
+)  # fmt: skip
