@@ -73,9 +73,11 @@ class Editor:
         return err
 
 
-def start_editor(*args, cwd=None) -> Editor:
-    """Run ``aligner review ARGS --no-browser`` and wait for the link it prints."""
-    cmd = [sys.executable, "-m", "aligner", "review", *map(str, args), "--no-browser"]
+def start_editor(*args, cwd=None, command: str = "review") -> Editor:
+    """Run ``aligner review ARGS --no-browser`` (or ``aligner align ARGS --review``) and
+    wait for the link it prints."""
+    extra = ["--no-browser"] + (["--review"] if command == "align" else [])
+    cmd = [sys.executable, "-m", "aligner", command, *map(str, args), *extra]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip

@@ -3,10 +3,12 @@ status in every format, and the real server (`aligner review` in a subprocess) o
 
 import json
 import random
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
-from conftest import DTD
+from conftest import DTD, NTREX
 from editor_server import start_editor
 from lxml import etree
 
@@ -179,6 +181,22 @@ def test_tmx_marks_confirmed_and_leaves_out_rejected(embedder, tmp_path):
     assert props[0]["x-status"] == "confirmed"
     assert props[0]["x-ConfirmationLevel"] == "ApprovedTranslation"
     assert props[0]["x-AlignmentQuality:Integer"] == "100"
+    a.write(tmp_path / "r.jsonl")  # a reviewed file becomes a memory without the editor too
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aligner",
+            "convert",
+            tmp_path / "r.jsonl",
+            tmp_path / "c.tmx",
+            "--tmx-trados",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "c.tmx").read_text().count("ApprovedTranslation") == 1
 
 
 def test_review_of_an_old_or_filtered_jsonl_says_what_to_do(embedder, tmp_path):
@@ -221,3 +239,18 @@ def test_server_needs_its_token_saves_each_edit_and_refuses_stale_ones(ntrex_ali
     finally:
         stderr = one.stop()
     assert "saved in" in stderr and (tmp_path / "n.jsonl").read_text().count("\n") == 16
+
+
+def test_align_review_opens_the_editor_on_the_result(tmp_path):
+    out = tmp_path / "n.tmx"
+    editor = start_editor(NTREX / "en.txt", NTREX / "ko.txt", "-o", out, command="align")
+    try:
+        st = editor.state()
+        assert len(st["beads"]) == 15 and st["title"] == "en.txt + ko.txt"
+    finally:
+        editor.stop()
+    assert validate_tmx(out, dtd=DTD).ok and (tmp_path / "n.review.json").exists()
+    again = subprocess.run([sys.executable, "-m", "aligner", "align", NTREX / "en.txt",
+                            NTREX / "ko.txt", "-o", out, "--review", "--no-browser"],
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert again.returncode == 1 and "already under way" in again.stderr

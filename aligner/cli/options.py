@@ -86,6 +86,9 @@ tmx_options = stack(
     click.option("--tmx-dedupe", is_flag=True,
                  help="TMX: drop duplicate (source, target) pairs (ignoring case, width, "
                  "spacing)."),
+    click.option("--tmx-trados", is_flag=True,
+                 help="TMX: add the props Trados Studio reads (x-Origin Alignment; reviewed "
+                 "rows confirmed in `aligner review` get quality 100 and ApprovedTranslation)."),
 )  # fmt: skip
 
 # The review editor (aligner review, aligner align --review): a local web page.

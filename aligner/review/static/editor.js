@@ -223,6 +223,7 @@
     const b = S.beads[k];
     const tr = el('tr', 'bead' + (aligned(b) ? '' : ' unaligned') + (b[3] ? ' ' + b[3] : ''));
     tr.dataset.k = k;
+    tr.dataset.score = aligned(b) ? b[2] : -1;
     tr.append(el('td', 'n', String(k)));
     const sc = el('td', 'score', aligned(b) ? b[2].toFixed(3) : '—');
     sc.style.background = colour(b);
@@ -371,6 +372,10 @@
       'tgt-down': !!b && parallel && b[1].length > 0 && k < S.beads.length - 1,
     };
     document.querySelectorAll('.dock button').forEach((btn) => { btn.disabled = !can[btn.dataset.act]; });
+    // Texts view: neighbours in the bead list mean nothing there; pair joins what is selected
+    for (const what of ['[data-act=merge-prev]', '[data-act=merge-next]', '.movers']) {
+      document.querySelectorAll('.dock ' + what).forEach((x) => { x.hidden = view === 'texts'; });
+    }
     const c = document.querySelector('.dock [data-act=confirm]');
     const x = document.querySelector('.dock [data-act=reject]');
     c.classList.toggle('on', !!b && b[3] === 'confirmed');
