@@ -37,9 +37,11 @@ test: $(STAMP) browser
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# docs/review.png (the seed alignment's review page) and docs/heatmap.png, for the README.
+# docs/review.png (the seed alignment's review page), docs/heatmap.png and docs/editor.png (the
+# review editor), for the README.
 docs: $(STAMP) browser
 	$(BIN)/python docs/make_figures.py
+	$(BIN)/python docs/editor_figure.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks

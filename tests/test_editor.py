@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import DTD, NTREX
@@ -236,6 +237,11 @@ def test_server_needs_its_token_saves_each_edit_and_refuses_stale_ones(ntrex_ali
         assert status == 400 and "input" in err["error"]
         status, out = one.request("/api/export", {"format": "tmx", "name": "n.reviewed.tmx"})
         assert status == 200 and validate_tmx(out["files"][0], dtd=DTD).ok
+        for f in one.state()["formats"]:  # every format the page offers (XLSX once it exists)
+            status, out = one.request("/api/export", {"format": f["name"],
+                                                      "name": "all" + f["ext"]})  # fmt: skip
+            assert status == 200 and out["written"] != 0, (f, out)
+            assert all(p.exists() and p.stat().st_size for p in map(Path, out["files"]))
     finally:
         stderr = one.stop()
     assert "saved in" in stderr and (tmp_path / "n.jsonl").read_text().count("\n") == 16

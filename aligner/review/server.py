@@ -103,7 +103,7 @@ def serve(
     import uvicorn
 
     token = new_token()
-    sock = _listen(port)
+    sock = listen_local(port)
     url = editor_url(sock.getsockname()[1], token)
     app = create_app(store, token, embedder=embedder)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
@@ -118,7 +118,8 @@ def serve(
         sock.close()
 
 
-def _listen(port: int) -> socket.socket:
+def listen_local(port: int) -> socket.socket:
+    """A socket listening on 127.0.0.1:``port`` (0: a free port)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.bind((HOST, port))

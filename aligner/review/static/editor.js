@@ -692,7 +692,8 @@
     const r = await api('/api/export', {format: fmt, name: $('export-name').value, options});
     if (!r.ok) { out.className = 'result fail'; out.textContent = '⚠ ' + r.data.error; return; }
     out.className = 'result ok';
-    let text = '✓ Wrote ' + r.data.written + ' ' + (fmt === 'tmx' ? 'units' : 'rows') + ' to ' + r.data.files.join(' and ');
+    const what = r.data.written === null || r.data.written === undefined ? '' : r.data.written + ' ' + (fmt === 'tmx' ? 'units' : 'rows') + ' ';
+    let text = '✓ Wrote ' + what + 'to ' + r.data.files.join(' and ');
     if (r.data.skipped_rejected) text += ' (' + r.data.skipped_rejected + ' rejected left out)';
     out.textContent = text + '. ';
     for (const name of r.data.names) {
