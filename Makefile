@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ bench-comparable: $(STAMP)
 # side (seconds and memory; the first run embeds 40k verses, several CPU minutes, then cached).
 bench-mining: $(STAMP)
 	$(BIN)/python benchmarks/mining.py --shared $(SHARED)
+
+# The review editor on long documents (Bible books): CPU cost of an edit and of its save, one
+# HTTP edit, and key press → saved on the page in headless Chromium.
+bench-editor: $(STAMP)
+	$(BIN)/python benchmarks/editor.py --shared $(SHARED)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 200

@@ -155,15 +155,16 @@ class _Editor:
     async def state(self, request: Request):
         return JSONResponse(self._state())
 
-    def _state(self, focus: int | None = None) -> dict:
+    def _state(self, focus: int | None = None, texts: bool = True) -> dict:
+        """What the page shows; ``texts`` False leaves out the sentence texts (an edit that
+        changed none: the page keeps its own, and a long book is not sent at every key)."""
         from ..formats import FORMATS
 
         review = self.store.review
         a = review.alignment
-        return {
+        state = {
             "version": review.version, "mode": a.mode, "file": str(self.store.path),
             "name": self.stem, "title": self.title, "src_lang": a.src_lang, "tgt_lang": a.tgt_lang,
-            "src": [s.text for s in a.src], "tgt": [s.text for s in a.tgt],
             "beads": [[b.src_ids, b.tgt_ids, b.score, b.status] for b in a.beads],
             "undo": review.undo[-1].label if review.undo else None,
             "redo": review.redo[-1].label if review.redo else None,
@@ -171,6 +172,9 @@ class _Editor:
             "formats": [{"name": f.name, "ext": f.extensions[0]} for f in FORMATS.values()],
             "folder": str(self.folder), "warnings": a.warnings,
         }  # fmt: skip
+        if texts:
+            state.update(src=[s.text for s in a.src], tgt=[s.text for s in a.tgt])
+        return state
 
     # --- changes ---
 
@@ -207,7 +211,9 @@ class _Editor:
         except Exception as e:  # a bug: say so on the page, keep the server up
             log.exception("review edit failed")
             return _error(f"internal error ({type(e).__name__}: {e}); nothing was changed.", 500)
-        return JSONResponse(self._state(focus=_focus(before, after)))
+        patch = _last_patch(before, after)
+        return JSONResponse(self._state(focus=patch.start if patch else None,
+                                        texts=bool(patch and patch.texts)))  # fmt: skip
 
     # --- exports ---
 
@@ -252,14 +258,13 @@ class _Editor:
         return FileResponse(path, filename=path.name)
 
 
-def _focus(before, after) -> int | None:
-    """The first bead an edit (or undo/redo) changed, for the page to show."""
+def _last_patch(before, after):
+    """The patch a change applied (an edit, an undo or a redo), or None if nothing changed."""
     if after is before:
         return None
-    patch = after.undo[-1] if len(after.undo) >= len(before.undo) and after.undo else None
-    if len(after.undo) < len(before.undo):  # an undo: the patch went to the redo stack
-        patch = after.redo[-1]
-    return patch.start if patch else None
+    if len(after.redo) > len(before.redo):
+        return after.redo[-1]  # an undo: its patch went to the redo stack
+    return after.undo[-1] if after.undo else None
 
 
 async def _json(request: Request) -> dict:

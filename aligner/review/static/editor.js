@@ -92,17 +92,59 @@
 
   function setState(st, opts) {
     const next = opts.advance ? order[order.indexOf(cur) + 1] : undefined;
+    const prev = S;
+    const prevCur = cur;
+    if (prev && st.src === undefined) { st.src = prev.src; st.tgt = prev.tgt; } // texts unchanged
     S = st;
     beadOf = {src: new Array(S.src.length), tgt: new Array(S.tgt.length)};
     S.beads.forEach((b, k) => { b[0].forEach((i) => { beadOf.src[i] = k; }); b[1].forEach((j) => { beadOf.tgt[j] = k; }); });
+    const hadMode = mode !== null;
     mode = null;
     if (opts.advance && next !== undefined) cur = next;
     else if (S.focus !== null && S.focus !== undefined) cur = Math.min(S.focus, S.beads.length - 1);
     cur = Math.min(cur, S.beads.length - 1);
     header();
-    render();
+    const changed = prev && !hadMode ? changedBeads(prev, S) : null;
+    if (changed) update(changed, prevCur); else render();
     if (view === 'texts' && S.focus !== null && S.focus !== undefined && !opts.advance) selectBead(cur);
+    if (view === 'beads' && prev) setCurrent(cur);
     remember();
+  }
+
+  const sameIds = (x, y) => x.length === y.length && x.every((v, i) => v === y[i]);
+
+  // The beads an answer changed, when it changed no bead's sentences (statuses, scores, texts):
+  // those rows are redrawn alone, so confirming bead after bead in a long book stays quick.
+  function changedBeads(a, b) {
+    if (a.beads.length !== b.beads.length) return null;
+    const out = new Set();
+    for (let k = 0; k < b.beads.length; k++) {
+      const x = a.beads[k]; const y = b.beads[k];
+      if (!sameIds(x[0], y[0]) || !sameIds(x[1], y[1])) return null;
+      if (x[2] !== y[2] || x[3] !== y[3]) out.add(k);
+    }
+    for (const side of ['src', 'tgt']) {
+      if (a[side] === b[side]) continue;
+      b[side].forEach((text, i) => { if (text !== a[side][i]) out.add(beadOf[side][i]); });
+    }
+    return Array.from(out);
+  }
+
+  function update(ks, prevCur) {
+    if (view === 'texts' || ($('order').value === 'worst' && ks.length)) { render(); return; }
+    const q = query();
+    if (rowEls.has(prevCur)) rowEls.get(prevCur).classList.remove('current');
+    for (const k of ks) {
+      const vis = visible(k); const row = rowEls.get(k);
+      if (vis && row) { const tr = beadRow(k, q); row.replaceWith(tr); rowEls.set(k, tr); }
+      else if (!vis && row) { row.remove(); rowEls.delete(k); order.splice(order.indexOf(k), 1); }
+      else if (vis && !row) { render(); return; }
+    }
+    $('empty').hidden = order.length > 0;
+    $('shown').textContent = order.length + ' of ' + S.beads.length + ' beads shown';
+    if (!rowEls.has(cur)) cur = order.length ? order[0] : -1;
+    if (cur >= 0) rowEls.get(cur).classList.add('current');
+    dock();
   }
 
   function header() {
@@ -147,13 +189,13 @@
     } catch (e) { /* private mode: nothing to keep */ }
   }
 
-  function recall() {
+  function recall(st) {
     let p = null;
     try { p = JSON.parse(sessionStorage.getItem('aligner-review') || 'null'); } catch (e) { p = null; }
     if (!p) return;
     cur = p.cur; view = p.view === 'texts' ? 'texts' : 'beads';
     $('order').value = p.order || 'doc'; $('show').value = p.show || 'all';
-    $('threshold').value = p.threshold || S.doubtful;
+    $('threshold').value = p.threshold || st.doubtful;
   }
 
   // --- what is shown --------------------------------------------------------------------------
@@ -745,11 +787,11 @@
     wire();
     const r = await api('/api/state');
     if (!r.ok) { savedText('⚠ Cannot load', 'fail'); showMessage(r.data.error, 'error'); return; }
-    S = r.data;
-    $('threshold').value = S.doubtful;
-    view = S.mode === 'parallel' ? 'beads' : 'texts';
-    recall();
-    setState(S, {});
+    const st = r.data;
+    $('threshold').value = st.doubtful;
+    view = st.mode === 'parallel' ? 'beads' : 'texts';
+    recall(st);
+    setState(st, {});
     if (view === 'texts') selectBead(cur >= 0 ? cur : 0);
     saved();
     if (S.warnings && S.warnings.length) showMessage(S.warnings.join(' '), '');
