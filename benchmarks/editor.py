@@ -201,7 +201,8 @@ def write_report(out: Path, rows, reps: int) -> None:
               "confirm) with rescoring by the bundled model, the save, and the bead list in "
               "the answer (the sentence texts only when an edit changed one); key → saved = "
               "the key in Chromium until the page shows the new version as saved: a confirm "
-              "redraws its row only, a merge or split redraws every row."]  # fmt: skip
+              "redraws its row only, a merge or split the rows it replaced (and renumbers "
+              "the rest)."]  # fmt: skip
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 

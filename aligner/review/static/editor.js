@@ -105,7 +105,8 @@
     cur = Math.min(cur, S.beads.length - 1);
     header();
     const changed = prev && !hadMode ? changedBeads(prev, S) : null;
-    if (changed) update(changed, prevCur); else render();
+    if (changed) update(changed, prevCur);
+    else if (!(prev && !hadMode && splice(prev, S, prevCur))) render();
     if (view === 'texts' && S.focus !== null && S.focus !== undefined && !opts.advance) selectBead(cur);
     if (view === 'beads' && prev) setCurrent(cur);
     remember();
@@ -128,6 +129,47 @@
       b[side].forEach((text, i) => { if (text !== a[side][i]) out.add(beadOf[side][i]); });
     }
     return Array.from(out);
+  }
+
+  // A merge, split, move, pair or unpair replaces a run of beads: redraw that run, renumber
+  // the rows after it (document order only; worst first is drawn again).
+  function splice(a, b, prevCur) {
+    if (view !== 'beads' || $('order').value !== 'doc') return false;
+    const same = (x, y) => sameIds(x[0], y[0]) && sameIds(x[1], y[1]) && x[2] === y[2] && x[3] === y[3];
+    const na = a.beads.length; const nb = b.beads.length;
+    let p = 0;
+    while (p < Math.min(na, nb) && same(a.beads[p], b.beads[p])) p++;
+    let q = 0;
+    while (q < Math.min(na, nb) - p && same(a.beads[na - 1 - q], b.beads[nb - 1 - q])) q++;
+    const shift = nb - na;
+    const q0 = query();
+    if (rowEls.has(prevCur)) rowEls.get(prevCur).classList.remove('current');
+    let after = null; // the first row of the unchanged tail, to insert before
+    for (let k = na - q; k < na && !after; k++) after = rowEls.get(k) || null;
+    for (let k = p; k < na - q; k++) { const row = rowEls.get(k); if (row) row.remove(); }
+    const next = new Map();
+    for (const [k, row] of rowEls) {
+      if (k < p) next.set(k, row);
+      else if (k >= na - q) {
+        const n = k + shift;
+        row.dataset.k = n; row.firstChild.textContent = String(n);
+        next.set(n, row);
+      }
+    }
+    const frag = document.createDocumentFragment();
+    for (let k = p; k < nb - q; k++) {
+      if (!visible(k)) continue;
+      const tr = beadRow(k, q0); next.set(k, tr); frag.append(tr);
+    }
+    $('rows').insertBefore(frag, after);
+    rowEls = next;
+    order = b.beads.map((_, k) => k).filter((k) => rowEls.has(k));
+    $('empty').hidden = order.length > 0;
+    $('shown').textContent = order.length + ' of ' + b.beads.length + ' beads shown';
+    if (!rowEls.has(cur)) cur = order.length ? order[0] : -1;
+    if (cur >= 0) rowEls.get(cur).classList.add('current');
+    dock();
+    return true;
   }
 
   function update(ks, prevCur) {
@@ -464,14 +506,15 @@
   }
 
   function startSplit(k) {
-    if (view !== 'beads') { view = 'beads'; }
     const b = S.beads[k];
     const n = b[0].length; const m = b[1].length;
     if (n + m < 2) { showMessage('Bead ' + k + ' holds one sentence: nothing to split.', ''); return; }
     let a = Math.ceil(n / 2); let c = Math.ceil(m / 2);
     if (a + c === n + m) { if (c > 0) c -= 1; else a -= 1; }
     mode = {kind: 'split', k, a, b: c, side: n ? 'src' : 'tgt'};
-    cur = k; render(); setCurrent(k);
+    cur = k;
+    if (view === 'beads' && rowEls.has(k)) refreshRow(k); else { view = 'beads'; render(); }
+    setCurrent(k);
   }
 
   function moveCut(d) {
@@ -526,13 +569,19 @@
       const side = ta.dataset.side; const id = parseInt(ta.dataset.id, 10);
       if (ta.value.trim() !== S[side][id]) { any = true; await send('text', {side, sentence: id, text: ta.value}); }
     }
-    if (!any) render();
+    if (!any) leaveMode();
+  }
+
+  function leaveMode() {
+    const k = mode ? mode.k : cur;
+    mode = null;
+    if (view === 'beads' && rowEls.has(k)) { refreshRow(k); setCurrent(k); } else render();
   }
 
   function cancel() {
     if (!$('help').hidden) { $('help').hidden = true; return; }
     if (!$('export').hidden) { $('export').hidden = true; return; }
-    if (mode) { mode = null; render(); if (view === 'beads') setCurrent(cur); return; }
+    if (mode) { leaveMode(); return; }
     if (document.activeElement === $('search')) { $('search').value = ''; $('search').blur(); render(); return; }
     $('message').hidden = true;
   }
@@ -682,7 +731,7 @@
     const tr = e.target.closest('tr.bead');
     if (!tr || e.target.tagName === 'TEXTAREA') return;
     const k = parseInt(tr.dataset.k, 10);
-    if (mode && mode.k !== k) { mode = null; render(); }
+    if (mode && mode.k !== k) leaveMode();
     setCurrent(k);
   }
 
