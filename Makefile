@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting bench-cat test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,11 @@ test: $(STAMP) browser
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# docs/review.png (the seed alignment's review page) and docs/heatmap.png, for the README.
+# docs/review.png (the seed alignment's review page), docs/heatmap.png and docs/editor.png (the
+# review editor), for the README.
 docs: $(STAMP) browser
 	$(BIN)/python docs/make_figures.py
+	$(BIN)/python docs/editor_figure.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
@@ -80,6 +82,11 @@ bench-mining: $(STAMP)
 # when run as root and it is missing; skips with a message otherwise.
 bench-cat: $(STAMP)
 	$(BIN)/python benchmarks/cat.py --shared $(SHARED)
+
+# The review editor on long documents (Bible books): CPU cost of an edit and of its save, one
+# HTTP edit, and key press → saved on the page in headless Chromium.
+bench-editor: $(STAMP)
+	$(BIN)/python benchmarks/editor.py --shared $(SHARED)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 2000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ SEED = CORPORA / "joongang-2011-military-pact"
 NTREX = CORPORA / "ntrex-upi-176266"
 DTD = Path(__file__).parent / "data" / "tmx14.dtd"
 SHARED = Path(os.environ.get("ALIGNER_SHARED", ROOT.parent / "shared"))
+# Headless Chromium as CI runs it (system Chromium, never a downloaded browser build).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = Path(os.environ.get("ALIGNER_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -52,3 +59,13 @@ def shared_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found: shared evaluation data is absent (CI has it)")
     return path
+
+
+def chromium() -> str:
+    """The system Chromium, or a skip that says how to get it."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("Chromium is not installed (make browser, or apt-get install chromium); "
+                "browser tests skipped")  # fmt: skip

@@ -23,6 +23,7 @@ from .options import (
     min_score_option,
     model_options,
     output_option,
+    review_options,
     segment_options,
     tmx_options,
 )
@@ -62,10 +63,16 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
               help="Comparable mode: evidence score a pair needs (cosine + small bonuses; "
               "default 0.40, chosen on benchmarks/comparable.md). Higher = fewer, surer "
               "pairs.")  # fmt: skip
+@click.option("--review", is_flag=True,
+              help="Then open the result in the review editor (see `aligner review`), kept in "
+              "OUTPUT's .review.json (or SRC.TGT.review.json when the output is stdout, which "
+              "then gets nothing).")  # fmt: skip
+@review_options
 @model_options
 @run_options
 def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force, encoding,
-              src_lang, tgt_lang, segments, srx, quiet, verbose, **opts):  # fmt: skip
+              src_lang, tgt_lang, segments, srx, review, port, no_browser, quiet, verbose,
+              **opts):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
     Plain text in any encoding, or documents: .docx, .odt, .html, .md, .pdf (with a text
@@ -93,6 +100,7 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
     planned = output_paths(langs, output, fmt) + (output_paths(langs, html_path, "html")
                                                  if html_path else [])  # fmt: skip
     check_outputs(planned, [src_file, tgt_file])
+    session = _review_session(output, src_file, tgt_file) if review else None
     _name_ignored(mode, threshold, opts)
     t0 = time.perf_counter()
     params, embedder = build_params(**opts), build_embedder(**opts)
@@ -104,7 +112,11 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
     )  # fmt: skip
     print_warnings(result)
     files = {"source_file": str(src_file), "target_file": str(tgt_file)}
-    stats = write(result, output, fmt, **writer_options(fmt, opts, **files))
+    stats = (
+        {}
+        if review and output == "-"
+        else write(result, output, fmt, **writer_options(fmt, opts, **files))
+    )
     if html_path:
         write(result, html_path, "html", embedder=embedder)
     if not quiet and output != "-":
@@ -112,6 +124,26 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
                    f"{time.perf_counter() - t0:.1f} s", err=True)  # fmt: skip
     if verbose:
         print_verbose(result, embedder)
+    if session is not None:
+        from ..review.session import review_result
+        from .review import open_editor
+
+        path, started = review_result(result, session)
+        open_editor(path, started, embedder=embedder, port=port, open_browser=not no_browser,
+                    quiet=quiet)  # fmt: skip
+
+
+def _review_session(output, src_file, tgt_file):
+    """Where --review keeps the review; refused before any work if one is under way there."""
+    from ..review.session import check_new
+    from ..review.store import sidecar_for, sidecar_for_documents
+
+    if output == "-":
+        session = sidecar_for_documents(src_file, tgt_file)
+    else:
+        session = sidecar_for(output)
+    check_new(session)
+    return session
 
 
 def _bilingual(src_file: str) -> str:

@@ -75,7 +75,7 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
         given.update(
             src_code=opts.get("tmx_src_code"), tgt_code=opts.get("tmx_tgt_code"),
             include_unaligned=opts.get("tmx_include_unaligned"), props=opts.get("tmx_props"),
-            dedupe=opts.get("tmx_dedupe"),
+            dedupe=opts.get("tmx_dedupe"), trados=opts.get("tmx_trados"),
         )  # fmt: skip
     return options_for(fmt, **{**given, **extra})
 

@@ -153,4 +153,15 @@ tmx_options = stack(
     click.option("--tmx-dedupe", is_flag=True,
                  help="TMX: drop duplicate (source, target) pairs (ignoring case, width, "
                  "spacing)."),
+    click.option("--tmx-trados", is_flag=True,
+                 help="TMX: add the props Trados Studio reads (x-Origin Alignment; reviewed "
+                 "rows confirmed in `aligner review` get quality 100 and ApprovedTranslation)."),
+)  # fmt: skip
+
+# The review editor (aligner review, aligner align --review): a local web page.
+review_options = stack(
+    click.option("--port", type=click.IntRange(0, 65535), default=0,
+                 help="Port of the editor on 127.0.0.1 (default: a free one)."),
+    click.option("--no-browser", is_flag=True,
+                 help="Print the editor's link without opening a browser."),
 )  # fmt: skip

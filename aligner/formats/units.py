@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..alignment import STATUSES
 from ..errors import AlignerError
 from ..segment.structure import merge_props
 
@@ -30,6 +31,7 @@ class Unit:
     # what the documents carried, for TMX <prop>s: a subtitle cue's timing per side
     # (("x-src-start", "00:00:01,000"), ("x-src-end", ...), ("x-tgt-start", ...), ...)
     props: tuple[tuple[str, str], ...] = ()
+    status: str | None = None  # a reviewer's verdict: "confirmed", "rejected" or None
 
     @property
     def aligned(self) -> bool:
@@ -42,7 +44,9 @@ class Table:
 
     ``meta`` is the JSONL metadata line ({} writes none); ``inputs`` are the files the units
     were aligned or read from, which no output of the same run may overwrite; ``changes``
-    what reading them had to change.
+    what reading them had to change. ``sentences`` (source and target sentence texts by id,
+    when known) lets JSONL keep the sentence boundaries inside n-m beads, so the review
+    editor can split them again after a reload.
     """
 
     units: list[Unit]
@@ -52,6 +56,7 @@ class Table:
     mode: str = "parallel"
     meta: dict = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    sentences: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     # what reading the rows back had to change (a spreadsheet's quoting undone, a number
     # typed into a text cell...), one line each, for `aligner convert` to report
     changes: tuple[str, ...] = ()
@@ -71,6 +76,7 @@ def units_from_alignment(alignment) -> Iterator[Unit]:
             next(cosines, None) if alignment.mode == "mining" and b.aligned else None,
             props=_side_props("src", [alignment.src[i] for i in b.src_ids])
             + _side_props("tgt", [alignment.tgt[j] for j in b.tgt_ids]),
+            status=b.status,
         )  # fmt: skip
 
 
@@ -94,15 +100,17 @@ def as_table(result) -> Table:
     }
     paths = result.info.get("inputs", {})
     inputs = tuple(p for p in (paths.get("src_path"), paths.get("tgt_path")) if p)
+    sentences = (tuple(s.text for s in result.src), tuple(s.text for s in result.tgt))
     return Table(list(units_from_alignment(result)), result.src_lang, result.tgt_lang,
-                 result.signature, result.mode, meta, inputs)  # fmt: skip
+                 result.signature, result.mode, meta, inputs, sentences)  # fmt: skip
 
 
 def keep_unit(u: Unit, include_unaligned: bool = True, min_score: float | None = None) -> bool:
-    """Unaligned units only if asked for; aligned units only at or above ``min_score``."""
+    """Unaligned units only if asked for; aligned units only at or above ``min_score``, except
+    confirmed ones: a reviewer's confirmation outranks the model's score."""
     if not u.aligned:
         return include_unaligned
-    return min_score is None or u.score >= min_score
+    return min_score is None or u.score >= min_score or u.status == "confirmed"
 
 
 def select_units(
@@ -149,6 +157,18 @@ def parse_ids(text: str, where: str) -> tuple[int, ...]:
         return tuple(int(x) for x in text.split(","))
     except ValueError:
         raise AlignerError(f"{where}: ids must be comma-separated numbers, got {text!r}.") from None
+
+
+def parse_status(text: str | None, where: str) -> str | None:
+    """A status cell or field read back: empty means not reviewed."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    if text not in STATUSES:
+        raise AlignerError(
+            f"{where}: status must be {' or '.join(STATUSES)} (or empty), got {text!r}."
+        )
+    return text
 
 
 def parse_score(text: str, where: str) -> float:
