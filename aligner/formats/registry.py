@@ -17,6 +17,7 @@ from ..errors import AlignerError
 from ._io import check_outputs, write_text_output
 from .jsonl import read_jsonl, render_jsonl
 from .moses import moses_paths, write_moses
+from .parquet import read_parquet, write_parquet
 from .tmx import write_tmx
 from .tsv import read_tsv, render_tsv
 from .units import Table, as_table
@@ -52,10 +53,15 @@ FORMATS: dict[str, Format] = {
         Format("jsonl", (".jsonl",), render=render_jsonl),
         Format("tmx", (".tmx",), write=write_tmx),
         Format("moses", (".moses",), write=write_moses, paths=_moses_paths),
+        Format("parquet", (".parquet",), write=write_parquet),
         Format("html", (".html", ".htm"), render=_html, needs_alignment=True),
     )
 }
-READERS = {"tsv": ((".tsv", ".txt"), read_tsv), "jsonl": ((".jsonl",), read_jsonl)}
+READERS = {
+    "tsv": ((".tsv", ".txt"), read_tsv),
+    "jsonl": ((".jsonl",), read_jsonl),
+    "parquet": ((".parquet",), read_parquet),
+}
 
 
 def format_for(path: str | Path, explicit: str | None = None) -> str:
@@ -139,12 +145,13 @@ def _subject(result, f: Format):
 
 
 def read(path: str | Path, fmt: str | None = None) -> Table:
-    """Rows of our TSV or JSONL (edited or not) as a Table."""
+    """Rows of our TSV, JSONL (edited or not) or Parquet as a Table."""
     ext = Path(path).suffix.lower()
     fmt = fmt or next((name for name, (exts, _) in READERS.items() if ext in exts), None)
     if fmt not in READERS:
         raise AlignerError(
-            f"{path}: cannot tell the input format; use a .tsv or .jsonl file or pass --from."
+            f"{path}: cannot tell the input format; use a .tsv, .jsonl or .parquet file or "
+            "pass --from."
         )
     return READERS[fmt][1](path)
 
