@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from ..errors import AlignerError
 
-CONNECT_TIMEOUT_S = 20  # a scheduler that does not answer in this long is not there
+CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer in this long is not there
 
 
 def default_workers() -> int:

@@ -76,9 +76,11 @@ def pair_key(pair: Pair, settings: str, src_lang: str, tgt_lang: str) -> str:
     return h.hexdigest()[:32]
 
 
-def chunk_id(keys: list[str]) -> str:
-    """A chunk's shard name: the same pairs give the same name, so a retry overwrites."""
-    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+def chunk_id(names: list[str], keys: list[str]) -> str:
+    """A chunk's shard name: the same pairs (ids and keys) give the same name, so a retry
+    overwrites its own files and no other chunk's."""
+    text = "\n".join(f"{n}\x00{k}" for n, k in zip(names, keys, strict=True))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _read_rows(path: Path) -> list[dict] | None:

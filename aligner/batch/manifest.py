@@ -61,7 +61,7 @@ def read_manifest(path: str | Path) -> list[Pair]:
         lines = mpath.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
         raise AlignerError(f"{path}: the manifest must be UTF-8 text.") from None
-    base = mpath.parent
+    base = mpath.parent.absolute()  # workers may run elsewhere: they get absolute paths
     pairs: list[Pair] = []
     seen: dict[str, int] = {}
     for no, raw in enumerate(lines, 1):

@@ -27,7 +27,7 @@ def read_pairs(path: str | Path) -> list[Pair]:
     if not Path(path).is_file():
         raise AlignerError(f"{path}: no such pair table.")
     rows = _jsonl_rows(path) if ext == ".jsonl" else _parquet_rows(path)
-    base = Path(path).parent
+    base = Path(path).parent.absolute()  # workers may run elsewhere: absolute paths
     pairs, seen = [], {}
     for no, row in rows:
         pair = _pair(row, no, base, f"{path}, row {no}")

@@ -33,7 +33,9 @@ def _layout(outdir, parquet, fmt: str, pairs: list[Pair]) -> Layout:
         raise AlignerError(
             "give an output folder (-o OUTDIR), a Parquet folder (--parquet DIR), or both."
         )
-    layout = Layout(Path(outdir) if outdir else None, Path(parquet) if parquet else None, fmt)
+    # absolute: the workers write these and need not share this process's working folder
+    layout = Layout(Path(outdir).absolute() if outdir else None,
+                    Path(parquet).absolute() if parquet else None, fmt)  # fmt: skip
     for d in (layout.outdir, layout.parquet):
         if d is not None and d.exists() and not d.is_dir():
             raise AlignerError(f"{d}: exists and is not a folder.")
@@ -66,7 +68,7 @@ def _chunks(todo: list[Pair], keys: dict[str, str], workers: int, size: int | No
     for a in range(0, len(todo), size):
         part = todo[a : a + size]
         ks = [keys[p.name] for p in part]
-        yield chunk_id(ks), part, ks
+        yield chunk_id([p.name for p in part], ks), part, ks
 
 
 def _lost(chunk: str, pairs: list[Pair], keys: list[str], error: BaseException, layout):
