@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import warnings
 from contextlib import contextmanager
 
 from ..errors import AlignerError
@@ -64,7 +65,9 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, dashboa
     n = workers or default_workers()
     if n < 1:
         raise AlignerError("--workers must be at least 1.")
-    with _sigint_ignored():
+    with _sigint_ignored(), warnings.catch_warnings():
+        # without a dashboard the scheduler's HTTP endpoint still wants port 8787, and says so
+        warnings.filterwarnings("ignore", message=".*[Pp]ort .* already in use")
         cluster = LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True,
             dashboard_address=":0" if dashboard else None, silence_logs=logging.ERROR,

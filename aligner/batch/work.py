@@ -85,6 +85,9 @@ def _quiet_process(threads: int) -> None:
 
     set_progress(False)
     threadpool_limits(max(1, threads))
+    import faiss  # the mining index: one thread per worker as well
+
+    faiss.omp_set_num_threads(max(1, threads))
 
 
 class LoadModel(WorkerPlugin):
