@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ bench-comparable: $(STAMP)
 # side (seconds and memory; the first run embeds 40k verses, several CPU minutes, then cached).
 bench-mining: $(STAMP)
 	$(BIN)/python benchmarks/mining.py --shared $(SHARED)
+
+# Past one machine: batch throughput with 1 and 2 Dask workers (NTREX documents, Bible books),
+# memory per worker, embed/align split; mining at 20k, 100k and 1M synthetic sentences a side
+# (exact vs IVF: seconds, memory, recall). Tens of minutes on 2 cores; SIZES to change them.
+SIZES ?= 20000,100000,1000000
+BOOKS ?= 16
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py --shared $(SHARED) --sizes $(SIZES) --books $(BOOKS)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 200
