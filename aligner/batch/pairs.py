@@ -9,10 +9,10 @@ naming the file and row.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import AlignerError
+from ..formats.jsonl import json_lines
 from .manifest import Pair, read_manifest
 
 TABLE_EXTENSIONS = (".jsonl", ".parquet")
@@ -44,17 +44,10 @@ def read_pairs(path: str | Path) -> list[Pair]:
 
 
 def _jsonl_rows(path):
-    with open(path, encoding="utf-8-sig") as f:
-        for no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise AlignerError(f"{path}, row {no}: not JSON ({e.msg}).") from None
-            if not isinstance(row, dict):
-                raise AlignerError(f"{path}, row {no}: expected a JSON object per line.")
-            yield no, row
+    for no, row in json_lines(path):
+        if not isinstance(row, dict):
+            raise AlignerError(f"{path}, row {no}: expected a JSON object per line.")
+        yield no, row
 
 
 def _parquet_rows(path):

@@ -85,11 +85,6 @@ def mine_cmd(
     force,
     include_unaligned,
     block,
-    workers,
-    scheduler,
-    index,
-    candidates,
-    keep_duplicates,
     quiet,
     verbose,
     **opts,
@@ -110,14 +105,16 @@ def mine_cmd(
     from ..formats._io import check_outputs
     from ..matching.mine import mine_files
 
+    workers, scheduler = opts.pop("workers"), opts.pop("scheduler")
     fmt = format_for(output, fmt)
     if fmt not in ("tsv", "jsonl", "tmx", "parquet"):
         raise AlignerError(f"{output}: mining writes .tsv, .jsonl, .tmx or .parquet.")
     if workers and scheduler:
         raise click.UsageError("--workers starts a local cluster; leave it out with --scheduler.")
     check_outputs(output_paths(Table([], src_lang, tgt_lang), output, fmt), [src, tgt])
-    params = replace(_params(threshold, min_cosine, k, mutual, block), index=index,
-                     candidates=max(1, candidates), dedupe=not keep_duplicates)  # fmt: skip
+    params = replace(_params(threshold, min_cosine, k, mutual, block), index=opts["index"],
+                     candidates=max(1, opts["candidates"]),
+                     dedupe=not opts["keep_duplicates"])  # fmt: skip
     t0 = time.perf_counter()
     embedder = build_embedder(**opts)
     result = mine_files(

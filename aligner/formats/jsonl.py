@@ -45,28 +45,32 @@ def _unit(obj: dict, where: str) -> Unit:
     return Unit(src, tgt, score, kind, src_ids, tgt_ids)
 
 
-def read_jsonl(path: str | Path) -> Table:
-    """Read our JSONL back: the units, and the languages and signature of its metadata line."""
-    units, meta = [], {}
+def json_lines(path: str | Path):
+    """(line number, object) for each non-blank line; a line that is not JSON, or a file that
+    cannot be read, is one AlignerError naming it."""
     try:
         with open(path, encoding="utf-8-sig") as f:
             for n, line in enumerate(f, 1):
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    yield n, json.loads(line)
                 except json.JSONDecodeError as e:
                     raise AlignerError(f"{path}, line {n}: not JSON ({e.msg}).") from None
-                if isinstance(obj, dict) and "meta" in obj:
-                    meta = obj["meta"]
-                    continue
-                if not isinstance(obj, dict) or not ({"src_text", "tgt_text"} & set(obj)):
-                    raise AlignerError(
-                        f"{path}, line {n}: not an aligner row (needs src_text/tgt_text)."
-                    )
-                units.append(_unit(obj, f"{path}, line {n}"))
     except OSError as e:
         raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+
+
+def read_jsonl(path: str | Path) -> Table:
+    """Read our JSONL back: the units, and the languages and signature of its metadata line."""
+    units, meta = [], {}
+    for n, obj in json_lines(path):
+        if isinstance(obj, dict) and "meta" in obj:
+            meta = obj["meta"]
+            continue
+        if not isinstance(obj, dict) or not ({"src_text", "tgt_text"} & set(obj)):
+            raise AlignerError(f"{path}, line {n}: not an aligner row (needs src_text/tgt_text).")
+        units.append(_unit(obj, f"{path}, line {n}"))
     meta = meta if isinstance(meta, dict) else {}
     mode = meta.get("mode") if meta.get("mode") in ("parallel", "comparable", "mining") else None
     return Table(units, str(meta.get("src_lang") or "en"), str(meta.get("tgt_lang") or "ko"),
