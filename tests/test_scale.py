@@ -113,3 +113,19 @@ def test_cli_mine_on_two_workers_writes_parquet(tmp_path):
     rows = pq.read_table(out).to_pylist()
     assert len(rows) >= 12 and all(r["margin"] >= 1.15 and r["cosine"] >= 0.3 for r in rows)
     assert all("index:ivf" in r["signature"] for r in rows)
+
+
+def test_parquet_format_round_trip_and_no_stdout(ntrex_alignment, tmp_path):
+    from aligner import formats
+    from aligner.errors import AlignerError
+
+    out = tmp_path / "x.parquet"
+    stats = formats.write(ntrex_alignment, out)
+    assert stats["written"] == len(ntrex_alignment.beads)
+    back = formats.read(out)
+    assert [(u.src_ids, u.tgt_ids, u.type) for u in back.units] == [
+        (b.src_ids, b.tgt_ids, b.type) for b in ntrex_alignment.beads
+    ]
+    assert back.signature == ntrex_alignment.signature
+    with pytest.raises(AlignerError, match="Parquet output cannot go to stdout"):
+        formats.write(ntrex_alignment, "-", "parquet")

@@ -52,12 +52,13 @@ class IVFIndex:
     """A faiss inverted-file index (flat, inner product) over one shard; picklable (faiss
     indexes are not), so Dask can move it between workers."""
 
-    def __init__(self, base: np.ndarray, nprobe: int | None = None, seed: int = 0):
+    def __init__(self, base: np.ndarray, nprobe: int | None = None, lists: float | None = None,
+                 seed: int = 0):  # fmt: skip
         import faiss
 
         base = np.ascontiguousarray(base, dtype=np.float32)
         n, d = base.shape
-        nlist = max(1, min(n // TRAIN_PER_LIST, int(LISTS_PER_SQRT * math.sqrt(n))))
+        nlist = max(1, min(n // TRAIN_PER_LIST, int((lists or LISTS_PER_SQRT) * math.sqrt(n))))
         quantizer = faiss.IndexFlatIP(d)
         index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(seed)
@@ -93,10 +94,11 @@ def use_index(kind: str, n: int, m: int) -> bool:
     return kind == "ivf" or (kind == "auto" and n * m > EXACT_MAX_CELLS)
 
 
-def build(base: np.ndarray, approximate: bool):
-    """What a shard is searched with: an IVF index, or the vectors themselves (exact)."""
+def build(base: np.ndarray, approximate: bool, ivf: dict | None = None):
+    """What a shard is searched with: an IVF index (``ivf``: its ``nprobe``/``lists``, else
+    the defaults above), or the vectors themselves (exact)."""
     if approximate and len(base) >= MIN_IVF_ROWS:
-        return IVFIndex(base)
+        return IVFIndex(base, **(ivf or {}))
     return np.ascontiguousarray(base, dtype=np.float32)
 
 

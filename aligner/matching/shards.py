@@ -26,7 +26,7 @@ def _submitter(client):
 
 
 def topk_lists(client, queries: list, bases: list, base_sizes: list[int], k: int,
-               approximate: bool, block: int = 1024):  # fmt: skip
+               approximate: bool, block: int = 1024, ivf: dict | None = None):  # fmt: skip
     """Each query row's top-k over all base shards: (values, ids) with global ids.
 
     ``queries`` and ``bases`` are arrays or futures of arrays (shards of each side in order);
@@ -35,7 +35,7 @@ def topk_lists(client, queries: list, bases: list, base_sizes: list[int], k: int
     """
     submit, gather = _submitter(client)
     offsets = np.concatenate([[0], np.cumsum(base_sizes)[:-1]]).astype(int).tolist()
-    searchers = [submit(build, b, approximate) for b in bases]
+    searchers = [submit(build, b, approximate, ivf) for b in bases]
     merged = []
     for q in queries:
         parts = [submit(search, s, q, k, off, block) for s, off in zip(searchers, offsets,
