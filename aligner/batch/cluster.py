@@ -75,8 +75,16 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, dashboa
     try:
         with Client(cluster) as c:
             yield c
+    except KeyboardInterrupt:
+        _hush()  # workers stopped mid-task log their cancellation: not the user's business
+        raise
     finally:
         cluster.close()
+
+
+def _hush() -> None:
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def n_workers(client) -> int:

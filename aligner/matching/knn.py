@@ -15,9 +15,11 @@ import numpy as np
 
 from .margin import INVALID
 
-# n × m above which "auto" uses the approximate index (about 63k × 63k): exact search grows
-# with n × m (20k × 20k: ~15-25 s here, benchmarks/scale.md), the index with n × probes.
-EXACT_MAX_CELLS = 4e9
+# n × m above which "auto" uses the approximate index (100k × 100k). Exact search is matrix
+# products (BLAS); faiss scans its lists one query at a time, so on few cores it wins only when
+# it scans a small share of each shard: at 20k × 20k on 2 workers exact top-k took 53 s and
+# the IVF index at recall 0.999 took 434 s (benchmarks/scale.md).
+EXACT_MAX_CELLS = 1e10
 # IVF: about √n clusters (fewer than faiss's 4–16·√n rule), trained on TRAIN_PER_LIST vectors
 # per cluster (faiss warns below 39), searched NPROBE clusters deep. On the synthetic 20k
 # pool of benchmarks/scale.py, 2·√n lists and 16 probes kept only 0.87 of the exact pairs (the
