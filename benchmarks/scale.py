@@ -1,5 +1,6 @@
 """Scale benchmark → scale.md: batch throughput on a Dask LocalCluster (1 vs 2 workers, in one
-run), memory per worker, the embed/align split; mining at 20k, 100k and 1M sentences a side.
+run), memory per worker, the embed/align split; mining at 20k and 100k sentences a side (1M with
+``--sizes 20000,100000,1000000``).
 
 1. Batch: NTREX dev documents (62 pairs) and Bible books (the first ``--books``), as a pair
    table with inline texts, through ``align_batch`` on a fresh LocalCluster of 1 and then 2
@@ -14,8 +15,8 @@ run), memory per worker, the embed/align split; mining at 20k, 100k and 1M sente
    of ``mine_scores``) vs the sharded IVF index on a 2-worker cluster: seconds, peak memory
    (driver and workers), recall of the exact margin-selected pairs.
 
-Usage: python benchmarks/scale.py [--shared ../shared] [--sizes 20000,100000,1000000]
-       [--books 16] [--out FILE.md] [--skip-batch] [--skip-mining]
+Usage: python benchmarks/scale.py [--shared ../shared] [--sizes 20000,100000]
+       [--books 8] [--out FILE.md] [--skip-batch] [--skip-mining]
 """
 
 from __future__ import annotations
@@ -418,8 +419,8 @@ A rerun of the same command resumes; `--verbose` prints the dashboard address.
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(HERE.parent.parent / "shared"))
-    ap.add_argument("--sizes", default="20000,100000,1000000")
-    ap.add_argument("--books", type=int, default=16)
+    ap.add_argument("--sizes", default="20000,100000")
+    ap.add_argument("--books", type=int, default=8)
     ap.add_argument("--out", default=str(HERE / "scale.md"))
     ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--skip-mining", action="store_true")

@@ -59,7 +59,7 @@ from .options import (
 )
 @click.option("--index", type=click.Choice(["auto", "exact", "ivf"]), default="auto",
               show_default=True, help="Candidate search: exact (every cosine), ivf (a faiss "
-              "index per shard, approximate) or auto (ivf past 4e9 sentence pairs, see "
+              "index per shard, approximate) or auto (ivf past 1e10 sentence pairs, see "
               "benchmarks/scale.md).")  # fmt: skip
 @click.option("--candidates", default=16, show_default=True,
               help="With an index or a cluster: nearest neighbours searched per sentence for "
