@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,15 @@ bench-cat: $(STAMP)
 # HTTP edit, and key press → saved on the page in headless Chromium.
 bench-editor: $(STAMP)
 	$(BIN)/python benchmarks/editor.py --shared $(SHARED)
+
+# Past one machine: batch throughput with 1 and 2 Dask workers (NTREX documents, Bible books),
+# memory per worker, embed/align split; mining at 20k and 100k synthetic sentences a side
+# (exact vs IVF: seconds, memory, recall). ~20 min on 2 cores; SIZES=20000,100000,1000000 adds
+# 1M a side (IVF only; far longer than that on 2 cores).
+SIZES ?= 20000,100000
+BOOKS ?= 8
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py --shared $(SHARED) --sizes $(SIZES) --books $(BOOKS)
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 2000

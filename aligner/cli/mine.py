@@ -23,8 +23,9 @@ from .options import (
 @click.command("mine")
 @click.argument("src", type=click.Path())
 @click.argument("tgt", type=click.Path())
-@output_option("Output file; format from the extension (.tsv, .jsonl, .tmx); '-' = TSV on stdout.")
-@format_option("tsv", "jsonl", "tmx")
+@output_option("Output file; format from the extension (.tsv, .jsonl, .tmx, .parquet); '-' = TSV "
+               "on stdout.")  # fmt: skip
+@format_option("tsv", "jsonl", "tmx", "parquet")
 @click.option("--threshold", type=NUMBER, default=None,
               help="Ratio margin a pair needs (default 1.15, the best F1 on "
               "benchmarks/mining.md). Higher = fewer, surer pairs.")  # fmt: skip
@@ -50,28 +51,30 @@ from .options import (
 @click.option("--block", default=1024, type=click.IntRange(min=1), show_default=True,
               help="Rows per matrix product; memory is about block x (target sentences) x 4 "
               "bytes several times over. Results do not depend on it.")  # fmt: skip
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="Embed and search on a local Dask cluster of this many processes (one "
+              "thread each), in shards. Default: in this process.")  # fmt: skip
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Embed and search on an existing Dask cluster (tcp://host:8786).",
+)
+@click.option("--index", type=click.Choice(["auto", "exact", "ivf"]), default="auto",
+              show_default=True, help="Candidate search: exact (every cosine), ivf (a faiss "
+              "index per shard, approximate) or auto (ivf past 1e10 sentence pairs, see "
+              "benchmarks/scale.md).")  # fmt: skip
+@click.option("--candidates", default=16, type=click.IntRange(min=1), show_default=True,
+              help="With an index or a cluster: nearest neighbours searched per sentence for "
+              "its best margin.")  # fmt: skip
+@click.option("--keep-duplicates", is_flag=True,
+              help="Mine repeated sentences too (default: only the first of each text, after "
+              "normalising case, width and spacing; the others are left unpaired).")  # fmt: skip
 @embed_options
 @run_options
-def mine_cmd(
-    src,
-    tgt,
-    output,
-    fmt,
-    threshold,
-    min_cosine,
-    k,
-    mutual,
-    presplit,
-    src_lang,
-    tgt_lang,
-    encoding,
-    force,
-    include_unaligned,
-    block,
-    quiet,
-    verbose,
-    **opts,
-):
+def mine_cmd(src, tgt, output, fmt, threshold, min_cosine, k, mutual, presplit,
+             src_lang, tgt_lang, encoding, force, include_unaligned, block, quiet, verbose,
+             **opts):  # fmt: skip
     """Mine candidate sentence pairs between SRC and TGT: two files, or two folders of .txt
     documents whose sentences are pooled per side (ids are global; each row names its
     document). Pairs may come from any two documents and any positions.
@@ -89,17 +92,22 @@ def mine_cmd(
     from ..matching.mine import mine_files
     from ..read.collection import documents
 
+    workers, scheduler = opts.pop("workers"), opts.pop("scheduler")
     fmt = format_for(output, fmt)
-    if fmt not in ("tsv", "jsonl", "tmx"):
-        raise AlignerError(f"{output}: mining writes .tsv, .jsonl or .tmx.")
+    if fmt not in ("tsv", "jsonl", "tmx", "parquet"):
+        raise AlignerError(f"{output}: mining writes .tsv, .jsonl, .tmx or .parquet.")
+    if workers and scheduler:
+        raise click.UsageError("--workers starts a local cluster; leave it out with --scheduler.")
     inputs = [*documents(src), *documents(tgt)]  # each document, not only the folders
     check_outputs(output_paths(Table([], src_lang, tgt_lang), output, fmt), inputs)
-    params = _params(threshold, min_cosine, k, mutual, block)
+    params = replace(_params(threshold, min_cosine, k, mutual, block), index=opts["index"],
+                     candidates=max(1, opts["candidates"]),
+                     dedupe=not opts["keep_duplicates"])  # fmt: skip
     t0 = time.perf_counter()
     embedder = build_embedder(**opts)
     result = mine_files(
         src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder, params=params,
-        presplit=presplit, encoding=encoding, force=force,
+        presplit=presplit, encoding=encoding, force=force, workers=workers, scheduler=scheduler,
     )  # fmt: skip
     print_warnings(result)
     unaligned = include_unaligned or opts["tmx_include_unaligned"]

@@ -132,32 +132,36 @@ def _sentence_texts(records: list[tuple[Unit, dict]], meta: dict):
     return tuple(sides)
 
 
-def read_jsonl(path: str | Path) -> Table:
-    """Read our JSONL back: the units, and the languages and signature of its metadata line."""
-    records, meta = [], {}
+def json_lines(path: str | Path):
+    """(line number, object) for each non-blank line; a line that is not JSON, or a file that
+    cannot be read, is one AlignerError naming it."""
     try:
         with open(path, encoding="utf-8-sig") as f:
             for n, line in enumerate(f, 1):
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    yield n, json.loads(line)
                 except json.JSONDecodeError as e:
                     raise AlignerError(f"{path}, line {n}: not JSON ({e.msg}).") from None
                 except RecursionError:
                     raise AlignerError(f"{path}, line {n}: JSON nested too deeply.") from None
-                if isinstance(obj, dict) and "meta" in obj:
-                    meta = obj["meta"]
-                    continue
-                if not isinstance(obj, dict) or not ({"src_text", "tgt_text"} & set(obj)):
-                    raise AlignerError(
-                        f"{path}, line {n}: not an aligner row (needs src_text/tgt_text)."
-                    )
-                records.append((_unit(obj, f"{path}, line {n}"), obj))
     except OSError as e:
         raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
     except UnicodeDecodeError:
         raise AlignerError(f"{path}: not UTF-8; save the JSONL as UTF-8 and try again.") from None
+
+
+def read_jsonl(path: str | Path) -> Table:
+    """Read our JSONL back: the units, and the languages and signature of its metadata line."""
+    records, meta = [], {}
+    for n, obj in json_lines(path):
+        if isinstance(obj, dict) and "meta" in obj:
+            meta = obj["meta"]
+            continue
+        if not isinstance(obj, dict) or not ({"src_text", "tgt_text"} & set(obj)):
+            raise AlignerError(f"{path}, line {n}: not an aligner row (needs src_text/tgt_text).")
+        records.append((_unit(obj, f"{path}, line {n}"), obj))
     meta = meta if isinstance(meta, dict) else {}
     mode = meta.get("mode") if meta.get("mode") in ("parallel", "comparable", "mining") else None
     units = [unit for unit, _ in records]

@@ -4,7 +4,8 @@ A raw cosine is not comparable across sentences: some sentences ("hubs") are clo
 everything. Dividing by the mean similarity of each side's k nearest neighbours discounts them.
 Three callers need those means over differently shaped similarities: the parallel costs over
 a corridor of the alignment lattice, comparable mode over one dense matrix, and mining over
-row blocks of a matrix too large to hold. All three fold their cells through
+row blocks of a matrix too large to hold, or over top-k lists an index found and shards
+merged (:func:`topk_means`). All three fold their cells through
 :func:`_scan_topk` into running top-k lists, so the means are the same numbers whichever way
 the cells arrive.
 """
@@ -118,9 +119,21 @@ def neighbour_means(
     return _means(rows).astype(np.float32), _means(cols).astype(np.float32)
 
 
+def topk_means(best: np.ndarray) -> np.ndarray:
+    """Neighbour means from top-k lists found by any search (an index, shards merged):
+    each row's mean over its valid entries, as the scans above compute it."""
+    return _means(np.ascontiguousarray(best, dtype=np.float64)).astype(np.float32)
+
+
 def apply_margin(sims: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Ratio margin of a block of cosines given its rows' and columns' neighbour means."""
-    denom = (r[:, None] + c[None, :]) / 2
+    return candidate_margin(sims, r, c[None, :])
+
+
+def candidate_margin(sims: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Ratio margin of each row's cosines ``sims`` (n × K) given the rows' means ``r`` (n,)
+    and the means ``c`` of the columns they are cosines to (n × K, or 1 × K for a block)."""
+    denom = (r[:, None] + c) / 2
     return sims / np.maximum(denom, 1e-6)
 
 

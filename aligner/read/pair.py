@@ -47,11 +47,22 @@ def read_pair(
     src = read_text(src_path, encoding, lang=src_lang)
     tgt = read_text(tgt_path, encoding, lang=tgt_lang)
     _log.info("%s: %s; %s: %s", src_name, _how(src), tgt_name, _how(tgt))
-    if not src.text.strip() and not tgt.text.strip():
+    warnings = check_texts(src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang,
+                           src_name=src_name, tgt_name=tgt_name, force=force)  # fmt: skip
+    return src, tgt, side_warnings(src_name, src) + side_warnings(tgt_name, tgt) + warnings
+
+
+def check_texts(
+    src_text: str, tgt_text: str, *, src_lang: str = "en", tgt_lang: str = "ko",
+    src_name: str = "source", tgt_name: str = "target", force: bool = False,
+) -> list[str]:  # fmt: skip
+    """The checks of :func:`read_pair` on texts already in memory (a batch table holds them);
+    returns the warnings, raises AlignerError for a pair that cannot be aligned."""
+    if not src_text.strip() and not tgt_text.strip():
         raise AlignerError(f"{src_name} and {tgt_name} are both empty: nothing to align.")
-    warnings = side_warnings(src_name, src) + side_warnings(tgt_name, tgt)
-    for name, side in ((src_name, src), (tgt_name, tgt)):
-        if side.text.strip():
+    warnings = []
+    for name, text in ((src_name, src_text), (tgt_name, tgt_text)):
+        if text.strip():
             continue
         if not force:
             raise AlignerError(
@@ -60,5 +71,5 @@ def read_pair(
             )
         warnings.append(f"{name} is empty: every sentence of the other file is reported unaligned.")
     if not force:
-        check_pair(src.text, tgt.text, src_lang, tgt_lang, src_name, tgt_name)
-    return src, tgt, warnings
+        check_pair(src_text, tgt_text, src_lang, tgt_lang, src_name, tgt_name)
+    return warnings
