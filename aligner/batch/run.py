@@ -56,7 +56,8 @@ def _init_worker(options: BatchOptions, subprocess: bool = True) -> None:
 
         threadpool_limits(max(1, options.threads))
     _worker["options"] = options
-    emb = load_embedder(options.model, threads=options.threads, cache=options.cache)
+    # one embedding process per worker: the workers are the parallelism
+    emb = load_embedder(options.model, threads=options.threads, cache=options.cache, jobs=1)
     getattr(emb, "inner", emb).encode(["."])  # load now: not counted in a pair's seconds
     _worker["embedder"] = emb
 

@@ -16,6 +16,7 @@ from .common import (
     writer_options,
 )
 from .options import (
+    compute_options,
     format_option,
     header_option,
     input_options,
@@ -26,7 +27,7 @@ from .options import (
 
 # Options that only the parallel mode reads, with their defaults (named when ignored).
 _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_cost", None),
-                  ("windows", "encode"), ("costs", "auto"))  # fmt: skip
+                  ("windows", "pool"), ("costs", "auto"))  # fmt: skip
 
 
 @click.command("align")
@@ -61,6 +62,7 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
               "default 0.40, chosen on benchmarks/comparable.md). Higher = fewer, surer "
               "pairs.")  # fmt: skip
 @model_options
+@compute_options
 @run_options
 def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force, encoding,
               src_lang, tgt_lang, quiet, verbose, **opts):  # fmt: skip

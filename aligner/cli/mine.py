@@ -9,6 +9,7 @@ import click
 
 from .common import build_embedder, print_verbose, print_warnings, run_options, writer_options
 from .options import (
+    compute_options,
     embed_options,
     format_option,
     header_option,
@@ -48,6 +49,7 @@ from .options import (
               help="Rows per matrix product; memory is about block x (target sentences) x 4 "
               "bytes several times over. Results do not depend on it.")  # fmt: skip
 @embed_options
+@compute_options
 @run_options
 def mine_cmd(
     src,
