@@ -163,3 +163,24 @@ def test_results_are_identical_whatever_the_number_of_jobs():
     s2, j2 = two.pooled(texts)
     assert np.array_equal(s1, s2) and np.array_equal(j1, j2)
     assert two._pool is not None and len(set(two._pool._processes)) == 2
+
+
+def test_prepared_model_copy_loads_the_same_model(tmp_path, monkeypatch):
+    """The tokenizer and weight table are prepared once in the cache folder (fast start-up);
+    vectors are the same, and a broken copy or an unwritable folder only costs time."""
+    from aligner.embed.usem3 import USEEmbedder
+
+    texts = ["The treaty was signed.", "조약이 체결되었다."]
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))
+    fresh = USEEmbedder().encode(texts)
+    folder = next((tmp_path / "models").iterdir())
+    assert {p.name for p in folder.iterdir()} == {"model.pickle", "table.npy"}
+    prepared = USEEmbedder()
+    assert np.array_equal(prepared.encode(texts), fresh)
+    assert isinstance(prepared._model._model.table, np.memmap)
+    (folder / "model.pickle").write_bytes(b"truncated")
+    assert np.array_equal(USEEmbedder().encode(texts), fresh)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(blocker))
+    assert np.array_equal(USEEmbedder().encode(texts), fresh)

