@@ -184,3 +184,23 @@ def test_prepared_model_copy_loads_the_same_model(tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(blocker))
     assert np.array_equal(USEEmbedder().encode(texts), fresh)
+
+
+def test_worker_processes_do_not_rerun_an_unguarded_script(tmp_path):
+    """A notebook-style script without ``if __name__ == "__main__":`` runs once, not once per
+    worker (a spawned worker imports the parent's main module unless it is hidden)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from aligner.embed import load_embedder\n"
+        "print('script ran', flush=True)\n"
+        "emb = load_embedder(cache=False, jobs=2)\n"
+        "vecs = emb.encode([f'Sentence number {i}.' for i in range(800)])\n"
+        "print('workers', emb._pool is not None, vecs.shape, flush=True)\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.count("script ran") == 1
+    assert "workers True (800, 512)" in out.stdout and "failed" not in out.stderr

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import weakref
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -56,6 +58,25 @@ def _pooled(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _backend["model"].pooled_chunk(texts)
 
 
+@contextmanager
+def _main_not_reimported():
+    """Start worker processes without the caller's script: a spawned process imports the
+    parent's ``__main__`` again, which re-runs a script that has no ``if __name__ ==
+    "__main__":`` guard (aligning, writing...) in every worker. The workers need nothing
+    from it, so it is hidden from them while they start."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in vars(main)}
+    try:
+        if "__file__" in saved:
+            del main.__file__
+        if "__spec__" in saved:
+            main.__spec__ = None
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
 class ParallelEmbedder:
     """Shares a backend's work among ``jobs`` processes; ``local`` is the same backend in this
     process (small inputs, and the last layers of pooled windows, run here).
@@ -86,11 +107,19 @@ class ParallelEmbedder:
         return self._pool
 
     def _run(self, parallel: Callable, local: Callable):
-        """``parallel(pool.map)``, or ``local()`` if the workers cannot be used."""
+        """``parallel(map over the workers)``, or ``local()`` if the workers cannot be used."""
+        import multiprocessing as mp
         from concurrent.futures.process import BrokenProcessPool
 
+        if mp.parent_process() is not None:  # a worker of someone's pool: never nest pools
+            return local()
+
+        def mapper(fn, items):
+            with _main_not_reimported():  # workers start as tasks are submitted, in here
+                return self._executor().map(fn, items)
+
         try:
-            return parallel(self._executor().map)
+            return parallel(mapper)
         except (BrokenProcessPool, OSError, RuntimeError) as e:  # a worker died, no processes
             log.warning(f"embedding workers failed ({type(e).__name__}); using one process")
             self.jobs = 1
