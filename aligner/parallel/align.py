@@ -13,6 +13,7 @@ import numpy as np
 
 from ..alignment import Alignment, Bead, fill_unaligned
 from ..embed import Embedder, load_embedder
+from ..embed.base import blas_threads
 from ..embed.windows import WINDOW_MODES, n_windows, window_embeddings, window_mode
 from ..progress import progress
 from ..segment import Sentence, as_sentences
@@ -146,9 +147,7 @@ def align_embeddings(
     BLAS is held to one thread: the step makes thousands of small matrix products, and a
     multi-threaded BLAS on a busy machine spent most of its time waiting (up to 18x slower).
     """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
+    with blas_threads(1):
         return _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress)
 
 
