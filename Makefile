@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed bench-device clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-splitting: $(STAMP)
 
 bench-speed: $(STAMP)
 	$(BIN)/python benchmarks/speed.py --shared $(SHARED)
+
+# Embedding throughput on whatever device the machine has (GPU, MPS or CPU); MODEL= a local
+# sentence-transformers folder (default: a tiny random model, machinery only).
+bench-device: $(STAMP)
+	$(BIN)/python benchmarks/device.py --shared $(SHARED) $(if $(MODEL),--model $(MODEL))
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

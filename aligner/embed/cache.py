@@ -62,6 +62,9 @@ class CachedEmbedder:
         self.misses = 0
         self._db = None  # None: not opened yet; False: given up for this run
         self._legacy = False  # the file also holds the earlier table without checksums
+        if hasattr(inner, "pooled"):  # backends that compose windows inside the model
+            self.pooled = self._pooled
+            self.finish = inner.finish
 
     def _conn(self) -> sqlite3.Connection | None:
         if self._db is None:
@@ -178,6 +181,8 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
     def _store(self, db, keys: list[bytes], vecs) -> None:
+        if self._db is False:  # given up earlier in this call
+            return
         try:
             blobs = [np.asarray(v, dtype=np.float32).tobytes() for v in vecs]
             rows = [(k, b, zlib.crc32(b)) for k, b in zip(keys, blobs, strict=True)]
@@ -198,3 +203,41 @@ class CachedEmbedder:
         warnings.warn(f"embedding cache {self.path}: cached vectors did not have the model's "
                       f"length {dim}; recomputed them", stacklevel=3)  # fmt: skip
         return self.encode(texts)
+
+    def _pooled(self, texts: list[str], progress=None) -> tuple[np.ndarray, np.ndarray]:
+        """Window states and seams (see the backend's ``pooled``), cached per sentence and per
+        pair of neighbours; only runs of sentences with something missing reach the model."""
+        db = self._conn()
+        if db is None or not texts:
+            self.misses += len(texts)
+            return self.inner.pooled(texts, progress=progress)
+        s_keys = [_key(f"{self.model_id}|state", t) for t in texts]
+        pairs = zip(texts[:-1], texts[1:], strict=True)
+        j_keys = [_key(f"{self.model_id}|seam", f"{a}\x00{b}") for a, b in pairs]
+        try:
+            found = self._lookup(db, s_keys + j_keys)
+        except sqlite3.Error as e:
+            self._give_up(e)
+            return self._pooled(texts, progress)
+        need = np.array([k not in found for k in s_keys])
+        gap = np.array([k not in found for k in j_keys], dtype=bool)
+        need[:-1] |= gap
+        need[1:] |= gap
+        self.hits += int((~need).sum())
+        self.misses += int(need.sum())
+        if progress:
+            progress(int((~need).sum()))
+        for s, e in _runs(need):
+            states, seams = self.inner.pooled(texts[s:e], progress=progress)
+            self._store(db, s_keys[s:e] + j_keys[s : e - 1], np.concatenate([states, seams]))
+            found.update(zip(s_keys[s:e], states, strict=True))
+            found.update(zip(j_keys[s : e - 1], seams, strict=True))
+        states = np.stack([found[k] for k in s_keys])
+        seams = np.stack([found[k] for k in j_keys]) if j_keys else states[:0]
+        return states, seams
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))

@@ -14,7 +14,15 @@ from ..embed.windows import compose_windows
 from .dp import bead_dp
 from .similarity import corridor_sims
 
-# Below this many lattice cells the whole matrix is the corridor.
+# Below BAND_FROM lattice cells (about 100 sentences a side) the whole matrix is the corridor.
+# Above it the DP searches a band around a coarse path, whose cost grows linearly, when that
+# path is reliable: at most RELIABLE_SKIPS of its steps leave a (downsampled) sentence out.
+# A less reliable path (free translations, deletions: Text+Berg, some novels) keeps the whole
+# lattice up to FULL_LIMIT cells (~1,224 sentences a side), where it costs seconds. The band
+# finds the full lattice's path on every evaluation document (the path lies inside it); its
+# results differ in places because the fitted costs take their statistics over the corridor.
+BAND_FROM = 10_000
+RELIABLE_SKIPS = 0.1
 FULL_LIMIT = 1_500_000
 # At most this many corridor cells (rows × widest row): the cost arrays of ten bead types stay
 # near a gigabyte whatever the texts.
@@ -42,13 +50,19 @@ def corridor_from_points(
     lo = np.clip(jmin - radius, 0, m)
     hi = np.clip(jmax + radius, 0, m)
     # shift rows too: a row sees the columns of its neighbours within the radius
-    lo = np.array([lo[max(0, i - radius) : i + radius + 1].min() for i in range(n + 1)])
-    hi = np.array([hi[max(0, i - radius) : i + radius + 1].max() for i in range(n + 1)])
+    lo = _sliding(lo, radius, np.min, m)
+    hi = _sliding(hi, radius, np.max, 0)
     lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
     hi = np.maximum.accumulate(hi)
     lo[0], hi[-1] = 0, m
     hi[:-1] = np.maximum(hi[:-1], lo[1:])
     return lo.astype(np.int64), hi.astype(np.int64)
+
+
+def _sliding(values: np.ndarray, radius: int, reduce, pad: int) -> np.ndarray:
+    """``reduce`` of values[i - radius : i + radius + 1] (clipped to the array) for each i."""
+    padded = np.concatenate([np.full(radius, pad), values, np.full(radius, pad)])
+    return reduce(np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1), axis=1)
 
 
 def _downsample(vecs: np.ndarray) -> np.ndarray:
@@ -77,14 +91,22 @@ def _coarse_path(src: np.ndarray, tgt: np.ndarray, radius: int) -> list[tuple[in
     return [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
 
 
+def _skip_share(points: list[tuple[int, int]]) -> float:
+    steps = np.diff(np.asarray(points), axis=0)
+    return float(np.mean((steps == 0).any(axis=1))) if len(steps) else 0.0
+
+
 def find_corridor(
     src: np.ndarray, tgt: np.ndarray, radius: int = 8
 ) -> tuple[np.ndarray, np.ndarray]:
     """lo/hi column bounds per lattice row, from sentence vectors (L2-normalised rows)."""
     n, m = len(src), len(tgt)
-    if (n + 1) * (m + 1) <= FULL_LIMIT or min(n, m) < 4:
+    cells = (n + 1) * (m + 1)
+    if cells <= BAND_FROM or min(n, m) < 4:
         return full_corridor(n, m)
     points = _coarse_path(_downsample(src), _downsample(tgt), radius)
+    if cells <= FULL_LIMIT and _skip_share(points) > RELIABLE_SKIPS:
+        return full_corridor(n, m)
     fine = [(min(2 * i, n), min(2 * j, m)) for i, j in points]
     return bounded(*corridor_from_points(fine, n, m, radius), n, m)
 

@@ -90,8 +90,8 @@ def _window_mean(values: np.ndarray, size: int, ends: np.ndarray) -> np.ndarray:
     csum = np.concatenate([[0.0], np.cumsum(values)])
     # ends before a full window (or a window longer than the text) are cells outside the
     # lattice: they get the mean of what the window holds, or of all values
-    e = np.clip(ends, 0, len(values))
-    start = np.clip(e - size, 0, None)
+    e = np.minimum(np.maximum(ends, 0), len(values))
+    start = np.maximum(e - size, 0)
     width = e - start
     fallback = float(np.mean(values)) if len(values) else 1.0
     return np.where(width > 0, (csum[e] - csum[start]) / np.maximum(width, 1), fallback)
@@ -131,26 +131,28 @@ def bead_features(
 
     rows = np.arange(n + 1)[:, None]
     cols = lo[:, None] + np.arange(width)[None, :]
+    jj = np.minimum(cols, m)  # lo >= 0
+    ends_src, ends_tgt = np.arange(n + 1), np.arange(m + 1)
     out = {}
     for a, b in sims:
         s = sims[(a, b)]
         inside = (s > INVALID) & (rows >= a) & (cols >= b) & (cols <= m)
         valid = inside & (s >= params.min_pair_sim)
-        ii = np.broadcast_to(rows, s.shape)
-        jj = np.clip(cols, 0, m)
-        rx = _window_mean(r_src, a, ii.ravel()).reshape(s.shape)
-        ry = _window_mean(r_tgt, b, jj.ravel()).reshape(s.shape)
+        # what depends on the row alone (source window) or the column alone (target window)
+        # is computed once per row or column and broadcast: the same numbers as cell by cell
+        rx = _window_mean(r_src, a, ends_src)[:, None]
+        ry = _window_mean(r_tgt, b, ends_tgt)[jj]
         r = (rx + ry) / 2.0
         if params.form == "ratio":
             base = np.maximum(0.0, 1.0 - (s / r - 1.0))
         else:
             base = (1.0 - s) / np.maximum(1.0 - r, MIN_NEIGHBOUR_DISTANCE)
-        ls = src_c[ii] - src_c[np.clip(ii - a, 0, n)]
-        lt = tgt_c[jj] - tgt_c[np.clip(jj - b, 0, m)]
+        ls = (src_c[ends_src] - src_c[np.maximum(ends_src - a, 0)])[:, None]
+        lt = (tgt_c[ends_tgt] - tgt_c[np.maximum(ends_tgt - b, 0)])[jj]
         delta = np.log((lt + floor * ratio) / (ls * ratio + floor * ratio))
         gain = None
         if a > 1 or b > 1:
-            gain = s - _best_part(sims[(1, 1)], lo, ii, jj, a, b)
+            gain = s - _best_part(sims[(1, 1)], lo, jj, a, b)
         # float32: ten bead types over a 31k-sentence corridor are ~15 M cells each
         out[(a, b)] = BeadFeatures(
             base.astype(np.float32), delta.astype(np.float32), valid, inside, gain
@@ -180,24 +182,23 @@ def fixed_costs(
     return costs, skip
 
 
-def _lookup(s11: np.ndarray, lo: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """1-1 similarity at lattice cells (rows, cols); INVALID where outside the corridor."""
-    rows = np.clip(rows, 0, len(lo) - 1)
-    jj = cols - lo[rows]
-    ok = (jj >= 0) & (jj < s11.shape[1])
-    return np.where(ok, s11[rows, np.clip(jj, 0, s11.shape[1] - 1)], INVALID)
-
-
-def _best_part(s11, lo, ii, jj, a, b) -> np.ndarray:
-    """Best 1-1 similarity among the sentence pairs inside an (a, b) bead ending at (ii, jj).
+def _best_part(s11: np.ndarray, lo: np.ndarray, jj: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Best 1-1 similarity among the sentence pairs inside each (a, b) bead ending at lattice
+    cell (row, jj[row, c]); INVALID for pairs outside the corridor.
 
     A merge earns its place only if the window beats every pair inside it: a merged
     sentence that adds nothing is a deletion absorbed into a neighbour.
     """
-    best = np.full(ii.shape, INVALID, dtype=np.float32)
+    n1, w = s11.shape
+    best = np.full(jj.shape, INVALID, dtype=np.float32)
     for da in range(a):
+        r = np.maximum(np.arange(n1) - da, 0)  # the row of the pair, clipped to the lattice
+        rows = s11[r]
         for db in range(b):
-            best = np.maximum(best, _lookup(s11, lo, ii - da, jj - db))
+            c = jj - (lo[r] + db)[:, None]  # its column within that row's corridor
+            ok = (c >= 0) & (c < w)
+            part = np.take_along_axis(rows, np.minimum(np.maximum(c, 0), w - 1), axis=1)
+            best = np.maximum(best, np.where(ok, part, INVALID))
     return best
 
 

