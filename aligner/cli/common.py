@@ -77,18 +77,19 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
     return options_for(fmt, **{**given, **extra})
 
 
-def build_params(max_src=4, max_tgt=4, max_total=None, windows="encode", skip_cost=None,
-                 costs="auto", **_ignored):  # fmt: skip
+def build_params(max_src=None, max_tgt=None, max_total=None, windows="encode", skip_cost=None,
+                 costs="auto", unaligned=None, **_ignored):  # fmt: skip
     """AlignParams from the alignment flags (click has checked their types, this their ranges)."""
     from dataclasses import replace
 
     from ..parallel.align import AlignParams
 
-    if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
+    if any(v is not None and not 1 <= v <= 6 for v in (max_src, max_tgt)):
         raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
     if max_total is not None and not 2 <= max_total <= 12:
         raise click.BadParameter("--max-total must be between 2 and 12.")
-    params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows)
+    params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows,
+                         unaligned=unaligned or "block")  # fmt: skip
     return replace(params, costs=replace(params.costs, skip_cost=skip_cost, kind=costs))
 
 

@@ -30,11 +30,15 @@ def eval_cmd(eval_file, as_json, split, quiet, verbose, **opts):
     params, embedder = build_params(**opts), build_embedder(**opts)
     n_docs = len(load_eval_set(eval_file))
     with progress(n_docs, "documents", unit="doc") as update:
-        result = evaluate_file(eval_file, embedder, params, update, split=split)
+        result = evaluate_file(eval_file, embedder, params, update, split=split,
+                               unaligned=opts.get("unaligned"))  # fmt: skip
     if as_json:
         click.echo(json.dumps(result))
         return
-    click.echo(f"{eval_file}: {result['documents']} documents, {result['seconds']} s")
+    click.echo(
+        f"{eval_file}: {result['documents']} documents, {result['seconds']} s "
+        f"(unaligned runs written as the gold does: {result['unaligned']})"
+    )
     click.echo(f"{'':8}{'precision':>10}{'recall':>10}{'f1':>10}")
     for kind in ("strict", "lax"):
         r = result[kind]

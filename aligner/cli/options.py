@@ -56,12 +56,21 @@ parallel_options = stack(
     click.option("--windows", type=click.Choice(["encode", "compose"]), default="encode",
                  **_CHOICE, help="Multi-sentence windows: re-encode their text (accurate) or "
                  "sum sentence vectors (faster)."),
-    click.option("--max-src", default=4, **_CHOICE, help="Most source sentences per bead."),
-    click.option("--max-tgt", default=4, **_CHOICE, help="Most target sentences per bead."),
+    click.option("--max-src", type=int, default=None,
+                 help="Most source sentences per bead. Default: 4, up to 6 where the bead "
+                 "limit grows (see --max-total)."),
+    click.option("--max-tgt", type=int, default=None,
+                 help="Most target sentences per bead. Default: 4, up to 6 where the bead "
+                 "limit grows (see --max-total)."),
     click.option("--max-total", type=int, default=None,
                  help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, "
-                 "4-1). Default: 5 where the costs are fitted (see --costs), else 4. Lower is "
-                 "faster: each window size is one more embedding pass."),
+                 "4-1). Default: 4; 5 where the costs are fitted (see --costs); up to 8 where "
+                 "the fitted alignment keeps using 5-sentence beads (literary translations). "
+                 "Lower is faster: each window size is one more embedding pass."),
+    click.option("--unaligned", type=click.Choice(["block", "sentence"]), default=None,
+                 help="A run of unaligned sentences on one side: one bead ('block', a passage "
+                 "left untranslated; the default) or one bead per sentence ('sentence'). "
+                 "'aligner eval' follows the gold's form unless this is given."),
     click.option("--skip-cost", type=float, default=None,
                  help="Cost of leaving a sentence unaligned (default: calibrated per document). "
                  "Lower leaves more sentences unaligned. Implies --costs fixed."),
