@@ -63,6 +63,10 @@ class AlignParams:
     # a run of unaligned sentences on one side: one bead ("block": a passage the translator
     # left out, as hand-made gold alignments mark it) or one bead per sentence ("sentence")
     unaligned: str = field(default="block", metadata={"sig": "unaligned"})
+    # text the library splits itself (align_texts, align_files): cut a sentence where the
+    # other side of its bead shows a boundary the splitter missed, join one it cut wrongly
+    # (aligner.parallel.resplit)
+    resplit: bool = field(default=True, metadata={"sig": "resplit"})
     costs: CostParams = field(default_factory=CostParams)
 
     def __post_init__(self) -> None:

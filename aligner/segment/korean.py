@@ -15,6 +15,9 @@ _CLOSE_QUOTES = "”\"’'」』"
 # `…했다.” “그러나…` and `…말했다. “그렇다…`: a finished sentence (closed quote or not)
 # followed by an opening quote is a boundary kiwi misses (it nests the quote instead).
 _QUOTE_QUOTE = re.compile(r"([.?!…][”\"’]?)\s+(?=[“\"‘])")
+# `…것들이었습니다." 그는 자신이 …`: a quoted sentence closed, then a new sentence (kiwi nests
+# it into the quote); a short attribution after it is joined back below.
+_QUOTE_END = re.compile(r"([.?!…][”\"’])\s+(?=[가-힣0-9A-Za-z(])")
 # A short attribution after a closed quote (`“…” 그가 말했다.`, `…” 요즘, 그는 말한다.`)
 # belongs to the quote.
 _SPEECH = re.compile(
@@ -52,7 +55,8 @@ def _fix_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     split: list[tuple[int, int]] = []
     for s, e in spans:
         cut = s
-        for m in _QUOTE_QUOTE.finditer(text, s, e):
+        ends = [*_QUOTE_QUOTE.finditer(text, s, e), *_QUOTE_END.finditer(text, s, e)]
+        for m in sorted(ends, key=lambda m: m.start()):
             split.append((cut, m.end(1)))
             cut = m.end()
         for m in _INNER_END.finditer(text, cut, e):
