@@ -76,3 +76,14 @@ def test_unaligned_runs_are_scored_in_the_gold_form():
     test_single = [((0,), (0,)), ((1,), ()), ((2,), ()), ((3,), (1,))]
     assert score_documents(blocks, [test_block])["strict"]["precision"] == 1.0
     assert score_documents(blocks, [test_single])["strict"]["precision"] == 0.5
+
+
+def test_bead_confusion_says_what_we_made_of_each_gold_bead():
+    from aligner.evaluate import bead_confusion
+
+    gold = [[[[0], [0]], [[1, 2], [1, 2]], [[3], []]]]
+    test = [[((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ())]]
+    table = bead_confusion(gold, test)
+    assert table["1-1"] == {"gold": 1, "exact": 1, "as": {}}
+    assert table["2-2"] == {"gold": 1, "exact": 0, "as": {"1-1 + 1-1": 1}}
+    assert table["1-0"]["exact"] == 1

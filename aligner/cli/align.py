@@ -26,7 +26,8 @@ from .options import (
 
 # Options that only the parallel mode reads, with their defaults (named when ignored).
 _PARALLEL_ONLY = (("max_src", None), ("max_tgt", None), ("max_total", None), ("skip_cost", None),
-                  ("windows", "encode"), ("costs", "auto"), ("unaligned", None))  # fmt: skip
+                  ("windows", "encode"), ("costs", "auto"), ("unaligned", None),
+                  ("resplit", True))  # fmt: skip
 
 
 @click.command("align")

@@ -78,7 +78,7 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
 
 
 def build_params(max_src=None, max_tgt=None, max_total=None, windows="encode", skip_cost=None,
-                 costs="auto", unaligned=None, **_ignored):  # fmt: skip
+                 costs="auto", unaligned=None, resplit=True, **_ignored):  # fmt: skip
     """AlignParams from the alignment flags (click has checked their types, this their ranges)."""
     from dataclasses import replace
 
@@ -89,7 +89,7 @@ def build_params(max_src=None, max_tgt=None, max_total=None, windows="encode", s
     if max_total is not None and not 2 <= max_total <= 12:
         raise click.BadParameter("--max-total must be between 2 and 12.")
     params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows,
-                         unaligned=unaligned or "block")  # fmt: skip
+                         unaligned=unaligned or "block", resplit=resplit)  # fmt: skip
     return replace(params, costs=replace(params.costs, skip_cost=skip_cost, kind=costs))
 
 

@@ -71,6 +71,10 @@ parallel_options = stack(
                  help="A run of unaligned sentences on one side: one bead ('block', a passage "
                  "left untranslated; the default) or one bead per sentence ('sentence'). "
                  "'aligner eval' follows the gold's form unless this is given."),
+    click.option("--resplit/--no-resplit", default=True, **_CHOICE,
+                 help="Let the aligner fix the sentence splitting: cut a sentence where the other "
+                 "side of its bead shows a boundary the splitter missed, join one it cut where "
+                 "no sentence ends (text split by aligner only; given sentences are kept)."),
     click.option("--skip-cost", type=float, default=None,
                  help="Cost of leaving a sentence unaligned (default: calibrated per document). "
                  "Lower leaves more sentences unaligned. Implies --costs fixed."),

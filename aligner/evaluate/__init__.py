@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .metrics import score_documents
+from .metrics import bead_confusion, score_documents
 from .run import beads_in_gold_ids, evaluate_file, gold_unaligned_form, load_eval_set
 
 __all__ = [
+    "bead_confusion",
     "beads_in_gold_ids",
     "evaluate_file",
     "gold_unaligned_form",

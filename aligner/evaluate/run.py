@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from ..errors import AlignerError
-from .metrics import Beads, score_documents
+from .metrics import Beads, bead_confusion, score_documents
 
 
 def load_eval_set(path: str | Path) -> list[dict]:
@@ -88,14 +88,15 @@ def gold_unaligned_form(golds: list[Beads]) -> str:
 
 def evaluate_file(
     path: str | Path, embedder=None, params=None, progress_cb=None, split: bool = False,
-    unaligned: str | None = None,
+    unaligned: str | None = None, confusion: bool = False,
 ) -> dict:  # fmt: skip
     """Align each document with its given sentences and score it.
 
     ``split=True`` runs the full pipeline instead: each document's ``src_text``/``tgt_text``
     is split by our splitters, and the result is scored by links between gold sentences.
     ``unaligned`` ("block" or "sentence") overrides ``params.unaligned``; None writes runs of
-    unaligned sentences the way the gold does (:func:`gold_unaligned_form`).
+    unaligned sentences the way the gold does (:func:`gold_unaligned_form`). ``confusion``
+    adds the bead-type confusion (:func:`aligner.evaluate.metrics.bead_confusion`).
     """
     from dataclasses import replace
 
@@ -129,6 +130,8 @@ def evaluate_file(
         if progress_cb:
             progress_cb(1)
     scores = score_documents(golds, tests)
+    if confusion:
+        scores["confusion"] = bead_confusion(golds, tests)
     return {
         **scores,
         "documents": len(docs),

@@ -259,7 +259,9 @@ def _fitted_rounds(feats, beads, lo, hi, types, params: AlignParams, m: int):
     n = len(lo) - 1
     for _ in range(params.costs.fit_rounds):
         model = doc_model.fit(feats, beads, lo, length_law=params.costs.fit_length)
-        costs, skip = doc_model.model_costs(feats, model, n, params.costs.fit_gain_weight)
+        costs, skip = doc_model.model_costs(
+            feats, model, n, params.costs.fit_gain_weight, params.costs.fit_floor
+        )
         beads, total = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
     return beads, total, model, skip
 

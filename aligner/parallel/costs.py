@@ -70,11 +70,18 @@ class CostParams:
     fit_gain_weight: float = field(default=10.0, metadata={"sig": "fitgainw"})
     # length mismatch of true beads: "cauchy" (heavy tails) or "gauss"
     fit_length: str = field(default="cauchy", metadata={"sig": "fitlen"})
+    # what a merge must beat: "smaller" (the bead one sentence smaller inside it) or "pair"
+    # (its best sentence pair; the earlier rule, kept for comparison)
+    merge_evidence: str = field(default="smaller", metadata={"sig": "merge"})
+    # the cosine floor (min_pair_sim) in the fitted costs too (the earlier rule)
+    fit_floor: bool = field(default=False, metadata={"sig": "fitfloor"})
 
     def fits(self, n: int, m: int) -> bool:
         """Whether a document of n x m sentences gets fitted costs."""
         if self.kind not in ("auto", "fixed", "fitted"):
             raise ValueError(f"unknown costs {self.kind!r} (auto, fixed or fitted)")
+        if self.merge_evidence not in ("smaller", "pair"):
+            raise ValueError(f"unknown merge evidence {self.merge_evidence!r} (smaller or pair)")
         if self.skip_cost is not None:  # a skip cost given by hand belongs to the fixed costs
             return False
         if self.fit_rounds <= 0:
@@ -149,7 +156,10 @@ def bead_features(
         delta = np.log((lt + floor * ratio) / (ls * ratio + floor * ratio))
         gain = None
         if a > 1 or b > 1:
-            gain = s - _best_smaller(sims, lo, ii, jj, a, b)
+            if params.merge_evidence == "pair":
+                gain = s - _best_pair(sims[(1, 1)], lo, ii, jj, a, b)
+            else:
+                gain = s - _best_smaller(sims, lo, ii, jj, a, b)
         # float32: ten bead types over a 31k-sentence corridor are ~15 M cells each
         out[(a, b)] = BeadFeatures(
             base.astype(np.float32), delta.astype(np.float32), valid, inside, gain
@@ -196,6 +206,15 @@ def _best_smaller(sims, lo, ii, jj, a, b) -> np.ndarray:
             s = sims[smaller]
             best = np.maximum(best, _lookup(s, lo, ii - da, jj - db))  # without the last
             best = np.maximum(best, _lookup(s, lo, ii, jj))  # without the first
+    return best
+
+
+def _best_pair(s11, lo, ii, jj, a, b) -> np.ndarray:
+    """Best 1-1 similarity among the sentence pairs inside an (a, b) bead ending at (ii, jj)."""
+    best = np.full(ii.shape, INVALID, dtype=np.float32)
+    for da in range(a):
+        for db in range(b):
+            best = np.maximum(best, _lookup(s11, lo, ii - da, jj - db))
     return best
 
 
