@@ -72,11 +72,19 @@ def _jobs(eval_dir: Path, args):
     jobs = [(name, eval_dir / f"{name}.jsonl", False) for name in args.sets]
     # the full pipeline: our splitters on the running text, scored by gold-sentence links
     jobs.append((f"{TEXT_SET} (own splitting)", eval_dir / f"{TEXT_SET}.jsonl", True))
+    tmp = Path(tempfile.mkdtemp())
+    bible = eval_dir / "bible_enko_books.jsonl"
+    if bible.exists():  # Genesis as two text files, one verse per line, through our splitters
+        with bible.open(encoding="utf-8") as f:
+            genesis = json.loads(f.readline())
+        genesis.update(src_text="\n".join(genesis["src"]), tgt_text="\n".join(genesis["tgt"]))
+        path = tmp / "genesis_text.jsonl"
+        path.write_text(json.dumps(genesis, ensure_ascii=False) + "\n", encoding="utf-8")
+        jobs.append(("Genesis as text, a verse per line (own splitting)", path, True))
     if not args.no_perturb and (eval_dir / "raw" / "ntrex").exists():
         sys.path.insert(0, str(HERE))
         from perturb import LEVELS, perturbed_set
 
-        tmp = Path(tempfile.mkdtemp())
         for level in LEVELS:
             path = tmp / f"ntrex_perturbed_{level}.jsonl"
             docs = perturbed_set(eval_dir / "raw" / "ntrex", level)

@@ -31,6 +31,7 @@ MAX_SENTENCE_CHARS = 1500
 # Share of the lines that stop mid-sentence that must be full for a text to count as
 # hard-wrapped prose (a few headings or short last lines are allowed).
 WRAPPED_FULL_SHARE = 0.8
+WRAP_WIDTH_QUANTILE = 0.9
 
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = tuple(".!?。！？…:;\"'”’)]」』")
@@ -85,7 +86,7 @@ def _hard_wrapped(text: str) -> bool:
     """Whether the text is prose hard-wrapped at a fixed width, so that a line break inside a
     sentence is no boundary. An editor breaks a line only where the next word would not fit:
     in wrapped prose nearly every line that stops mid-sentence is full (its length plus the
-    next word passes the widest line). In a text with one verse, subtitle or list item per
+    next word passes the wrap width). In a text with one verse, subtitle or list item per
     line, lines stop where their unit stops, whatever their length: there every line break is
     a boundary (the Korean Bible, whose verses have no final period, had verse lines joined)."""
     lines = [line.rstrip() for line in text.split("\n")]
@@ -94,7 +95,10 @@ def _hard_wrapped(text: str) -> bool:
     ]
     if not pairs:
         return False
-    width = max(len(a) for a, _ in pairs)
+    # the wrap width: the 90th percentile of line lengths, so that one long unbreakable line
+    # (a URL) does not make every other line look short
+    lengths = sorted(len(a) for a, _ in pairs)
+    width = lengths[round(WRAP_WIDTH_QUANTILE * (len(lengths) - 1))]
     open_lines = [(a, w) for a, w in pairs if not a.endswith(_TERMINAL)]
     if not open_lines:
         return False
