@@ -155,6 +155,23 @@ def fill_unaligned(pairs: Iterable[Bead], n_src: int, n_tgt: int) -> list[Bead]:
     return beads
 
 
+def join_unaligned(beads: list[Bead]) -> list[Bead]:
+    """Runs of consecutive unaligned sentences on one side as one bead each (a passage the
+    translator left out is one 3-0 bead, not three 1-0 beads); aligned beads unchanged."""
+    out: list[Bead] = []
+    for b in beads:
+        prev = out[-1] if out else None
+        if prev is not None and not b.aligned and not prev.aligned:
+            if not b.tgt_ids and not prev.tgt_ids and b.src_ids and prev.src_ids:
+                out[-1] = Bead(prev.src_ids + b.src_ids, (), 0.0)
+                continue
+            if not b.src_ids and not prev.src_ids and b.tgt_ids and prev.tgt_ids:
+                out[-1] = Bead((), prev.tgt_ids + b.tgt_ids, 0.0)
+                continue
+        out.append(b)
+    return out
+
+
 def check_complete(beads: list[Bead], n_src: int, n_tgt: int, ordered: bool = True) -> None:
     """Every sentence in exactly one bead, in order: the invariant nothing may break.
 

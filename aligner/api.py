@@ -16,6 +16,7 @@ from .embed import Embedder, load_embedder
 from .errors import AlignerError
 from .matching.comparable import ComparableParams, align_comparable, looks_comparable
 from .parallel.align import AlignParams, align_sentences
+from .parallel.resplit import resplit
 from .progress import progress
 from .read import normalize_text, read_pair
 from .segment import SEGMENTS, split_text, splitter_id
@@ -131,6 +132,10 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
                                 embedder=embedder, params=comparable)  # fmt: skip
     result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
                              params=params, split=split)  # fmt: skip
+    if (params or AlignParams()).resplit:  # our own splitting: the other side may correct it
+        t0 = time.perf_counter()
+        result = resplit(result, embedder, src_text, tgt_text)
+        result.info.setdefault("timings", {})["resplit"] = time.perf_counter() - t0
     result.info.setdefault("timings", {})["split"] = split_s
     if not (result.src and result.tgt and looks_comparable(result)):
         return result

@@ -38,7 +38,7 @@ def test_bead_types_respect_maxima(embedder):
     src = ["One.", "Two sentences here.", "Three.", "Four is the last."]
     tgt = ["하나.", "여기 두 문장.", "셋.", "넷이 마지막이다."]
     r = align_sentences(src, tgt, embedder=embedder, params=AlignParams(max_src=1, max_tgt=1))
-    assert all(len(b.src_ids) <= 1 and len(b.tgt_ids) <= 1 for b in r.beads)
+    assert all(len(b.src_ids) <= 1 and len(b.tgt_ids) <= 1 for b in r.beads if b.aligned)
 
 
 def test_one_side_empty(embedder):
@@ -88,3 +88,29 @@ def test_thousands_of_identical_lines_align_one_to_one(embedder):
                     embedder=embedder)  # fmt: skip
     assert [b.type for b in r.beads] == ["1-1"] * n
     assert r.info["corridor_width"] < 200  # the corridor, not the full matrix
+
+
+def test_runs_of_unaligned_sentences_are_one_block():
+    from aligner.alignment import Bead, join_unaligned
+
+    beads = [Bead((0,), (0,), 0.8), Bead((1,), (), 0.0), Bead((2,), (), 0.0),
+             Bead((), (1,), 0.0), Bead((), (2,), 0.0), Bead((3,), (3,), 0.7),
+             Bead((4,), (), 0.0)]  # fmt: skip
+    joined = join_unaligned(beads)
+    assert [b.type for b in joined] == ["1-1", "2-0", "0-2", "1-1", "1-0"]
+    check_complete(joined, 5, 4)
+    assert join_unaligned(joined) == joined
+
+
+def test_unaligned_form_is_a_setting(embedder):
+    src = ["The meeting starts at nine.", "Bring your laptop.", "Parking is free today.",
+           "Lunch is served at noon.", "We end at five."]  # fmt: skip
+    tgt = ["회의는 아홉 시에 시작합니다.", "점심은 정오에 제공됩니다.", "다섯 시에 끝납니다."]
+    block = align_sentences(src, tgt, embedder=embedder)
+    single = align_sentences(src, tgt, embedder=embedder,
+                             params=AlignParams(unaligned="sentence"))  # fmt: skip
+    assert "2-0" in [b.type for b in block.beads]  # laptop + parking: one passage left out
+    assert [b.type for b in single.beads].count("1-0") == 2
+    assert "unaligned:sentence" in single.signature
+    with pytest.raises(ValueError, match="unaligned"):
+        AlignParams(unaligned="merge")

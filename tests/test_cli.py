@@ -48,8 +48,12 @@ def test_eval_json(tmp_path):
     p = run("eval", path, "--json")
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)
-    assert set(r) >= {"strict", "lax", "documents", "seconds"}
+    assert set(r) >= {"strict", "lax", "documents", "seconds", "unaligned"}
     assert set(r["strict"]) == {"precision", "recall", "f1"}
+    p = run("eval", path, "--confusion", "--unaligned", "sentence", "--no-resplit")
+    assert p.returncode == 0, p.stderr
+    assert "gold type" in p.stdout and "\n1-1 " in p.stdout
+    assert "unaligned:sentence" in p.stdout and "resplit:no" in p.stdout
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,15 @@ def test_five_sentence_beads_only_where_costs_are_fitted():
         AlignParams(max_total=1)
 
 
+def test_bead_limit_grows_only_where_it_may():
+    p = AlignParams()
+    grown = set(p.bead_types(fitted=True, grown=True))
+    assert {(1, 6), (2, 5), (3, 4), (4, 4), (6, 2)} <= grown and (1, 7) not in grown
+    assert set(p.bead_types(fitted=False, grown=True)) == set(p.bead_types(fitted=False))
+    assert not AlignParams(max_total=5).can_grow(True)  # a hand-set total stays
+    assert max(a for a, _ in AlignParams(max_src=3).bead_types(True, grown=True)) == 3
+
+
 def _lattice(n: int, m: int, seed: int = 0):
     """A full lattice of real-looking 1-1 cosines: high on the diagonal, low elsewhere."""
     rng = np.random.default_rng(seed)
@@ -97,3 +106,47 @@ def test_fitted_costs_lift_text_berg(embedder):
     fixed = evaluate_file(path, embedder, _params(kind="fixed"))["strict"]["f1"]
     auto = evaluate_file(path, embedder, AlignParams())["strict"]["f1"]
     assert auto >= 0.915 and auto > fixed + 0.01
+
+
+def test_placeholder_verses_pair_one_to_one(embedder):
+    """Mark 9:44, 9:46, 11:26 read "(없음)" ("none") in the Korean Revised Version; the gold
+    pairs each with the KJV verse it stands for. A cosine floor in the fitted costs forbade
+    that 1-1 and merged the verse pair into a 2-2 with its neighbour."""
+    import json
+
+    path = shared_file("eval/bible_enko_books.jsonl")
+    with path.open(encoding="utf-8") as f:
+        mark = next(d for d in map(json.loads, f) if d["id"].endswith("Mark"))
+    src, tgt = mark["src"][340:460], mark["tgt"][340:460]  # fitted: 120 verses a side
+    assert sum("(없음)" in t for t in tgt) == 3
+    res = align_sentences(src, tgt, embedder=embedder)
+    assert res.info["costs"] == "fitted"
+    assert [(b.src_ids, b.tgt_ids) for b in res.beads] == [((i,), (i,)) for i in range(120)]
+
+
+def test_literary_text_grows_its_beads(embedder):
+    """Les Confessions (TransRead en-fr, 236 x 326 sentences): the fitted path keeps using
+    5-sentence beads, so the limit grows to 8 and larger gold beads come within reach."""
+    import json
+
+    from aligner.embed.windows import window_embeddings
+    from aligner.evaluate import score_documents
+    from aligner.parallel.align import align_embeddings
+
+    path = shared_file("eval/transread_enfr_dev.jsonl")
+    with path.open(encoding="utf-8") as f:
+        doc = next(d for d in map(json.loads, f) if d["id"].endswith("Confessions"))
+    src_win = window_embeddings(doc["src"], range(1, 7), embedder)
+    tgt_win = window_embeddings(doc["tgt"], range(1, 7), embedder)
+    src_len = np.array([len(s) for s in doc["src"]], dtype=np.float64)
+    tgt_len = np.array([len(s) for s in doc["tgt"]], dtype=np.float64)
+    f1, largest = {}, {}
+    for total in (None, 5):  # 0.8585 and 0.8333 strict F1
+        p = AlignParams(max_total=total)
+        beads, _, _, info = align_embeddings(src_win, tgt_win, src_len, tgt_len, p)
+        test = [(tuple(range(s0, s1)), tuple(range(t0, t1))) for s0, s1, t0, t1 in beads]
+        f1[total] = score_documents([doc["gold"]], [test])["strict"]["f1"]
+        largest[total] = max(s1 - s0 + t1 - t0 for s0, s1, t0, t1 in beads)
+        assert info["grown"] == (total is None)
+    assert largest == {None: 8, 5: 5}
+    assert f1[None] > f1[5] + 0.01

@@ -61,3 +61,29 @@ def test_beads_in_gold_ids_merges_split_gold_sentences():
     src_spans = _gold_spans(src_text, ["A b. C d!", "E f."])
     tgt_spans = _gold_spans(tgt_text, ["가.", "나.", "다."])
     assert beads_in_gold_ids(result, src_spans, tgt_spans) == [((0,), (0,)), ((1,), (1, 2))]
+
+
+def test_unaligned_runs_are_scored_in_the_gold_form():
+    from aligner.evaluate import gold_unaligned_form
+
+    blocks = [[[[0], [0]], [[1, 2], []], [[3], [1]]]]  # TransRead: a 2-0 bead
+    singles = [[[[0], [0]], [[], [1]], [[], [2]], [[1], [3]]]]  # Text+Berg: 0-1, 0-1
+    assert gold_unaligned_form(blocks) == "block"
+    assert gold_unaligned_form(singles) == "sentence"
+    assert gold_unaligned_form([[[[0], [0]], [[1], []], [[], [1]]]]) == "block"  # neither
+    # the same alignment, written both ways: strict precision counts beads
+    test_block = [((0,), (0,)), ((1, 2), ()), ((3,), (1,))]
+    test_single = [((0,), (0,)), ((1,), ()), ((2,), ()), ((3,), (1,))]
+    assert score_documents(blocks, [test_block])["strict"]["precision"] == 1.0
+    assert score_documents(blocks, [test_single])["strict"]["precision"] == 0.5
+
+
+def test_bead_confusion_says_what_we_made_of_each_gold_bead():
+    from aligner.evaluate import bead_confusion
+
+    gold = [[[[0], [0]], [[1, 2], [1, 2]], [[3], []]]]
+    test = [[((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ())]]
+    table = bead_confusion(gold, test)
+    assert table["1-1"] == {"gold": 1, "exact": 1, "as": {}}
+    assert table["2-2"] == {"gold": 1, "exact": 0, "as": {"1-1 + 1-1": 1}}
+    assert table["1-0"]["exact"] == 1

@@ -73,3 +73,46 @@ def test_korean_quotative_particle_stays_with_the_quote():
     sents = [s.text for s in split_text(text, "ko")]
     assert sents == ["“여전히 지역 규모의 재난입니다.”라고 적십자가 말했다.",
                      "“그렇습니다.” 라고 그가 답했다."]  # fmt: skip
+
+
+def test_verse_per_line_text_keeps_its_lines():
+    """Genesis 1:3-7 in the Korean Revised Version, one verse per line: the verses have no
+    final period and most lines are long, but lines of every length stop where a verse stops,
+    so the text is not hard-wrapped prose (1:5 and 1:6 were joined)."""
+    verses = [
+        "하나님이 가라사대 빛이 있으라 하시매 빛이 있었고",
+        "그 빛이 하나님의 보시기에 좋았더라 하나님이 빛과 어두움을 나누사",
+        "빛을 낮이라 칭하시고 어두움을 밤이라 칭하시니라 "
+        "저녁이 되며 아침이 되니 이는 첫째 날이니라",
+        "하나님이 가라사대 물 가운데 궁창이 있어 물과 물로 나뉘게 하리라 하시고",
+        "하나님이 궁창을 만드사 궁창 아래의 물과 궁창 위의 물로 나뉘게 하시매 그대로 되니라",
+    ]
+    sents = split_text("\n".join(verses), "ko")
+    assert not any("\n" in s.text for s in sents)
+    ends = {s.end for s in sents}
+    pos = 0
+    for v in verses:  # every verse ends a sentence
+        pos += len(v)
+        assert pos in ends
+        pos += 1
+
+
+def test_korean_cuts_where_no_sentence_ends_are_undone():
+    cases = {
+        # a quoted phrase continues the sentence
+        "그는 ‘역대 대통령 임기 중 가장 극적인 마침표’가 될 것이다.": 1,
+        # a dash ends no sentence
+        "“그렇게 어린 나이에 많은 일을 겪었을 때” - 그는 14세에 첫 올림픽에 갔다.": 1,
+        # an attribution after the quote
+        "“사람들은 다른 방식으로 사회 생활을 합니다” 요즘, 그는 말한다.": 1,
+        # two sentences inside one quoted passage
+        "“후원자의 80%가 불법으로 체류 중입니다. 따라서 계속 추적할 예정입니다.”라고 덧붙였다.": 2,
+    }
+    for text, n in cases.items():
+        assert len(split_text(text, "ko")) == n, [s.text for s in split_text(text, "ko")]
+
+
+def test_english_words_nupunkt_took_for_abbreviations_end_sentences():
+    text = "He was shot in the chest, abdomen and hand. Officers described the shooting."
+    assert len(split_text(text, "en")) == 2
+    assert len(split_text("Mr. Smith met Dr. Jones in St. Louis on Jan. 5.", "en")) == 1

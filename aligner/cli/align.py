@@ -30,8 +30,9 @@ from .options import (
 )
 
 # Options that only the parallel mode reads, with their defaults (named when ignored).
-_PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_cost", None),
-                  ("windows", "pool"), ("costs", "auto"))  # fmt: skip
+_PARALLEL_ONLY = (("max_src", None), ("max_tgt", None), ("max_total", None), ("skip_cost", None),
+                  ("windows", "pool"), ("costs", "auto"), ("unaligned", None),
+                  ("resplit", True))  # fmt: skip
 
 
 @click.command("align")
@@ -82,9 +83,10 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
     bilingual XLIFF or TMX holds both sides: give it alone (or twice) to re-align it.
 
     Every sentence ends up in exactly one bead: aligned groups of up to --max-total
-    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3, 3-2)
-    or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
-    (higher is better; 0 for unaligned sentences).
+    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3, 3-2,
+    and larger where the text needs them) or unaligned (1-0, 0-1; a run of unaligned
+    sentences is one bead, 3-0, unless --unaligned sentence). The score is the cosine
+    similarity of the two sides (higher is better; 0 for unaligned sentences).
     """
     from ..api import align_files
     from ..errors import AlignerError

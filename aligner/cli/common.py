@@ -80,14 +80,15 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
     return options_for(fmt, **{**given, **extra})
 
 
-def build_params(max_src=4, max_tgt=4, max_total=None, windows="pool", skip_cost=None,
-                 costs="auto", **_ignored):  # fmt: skip
+def build_params(max_src=None, max_tgt=None, max_total=None, windows="pool", skip_cost=None,
+                 costs="auto", unaligned=None, resplit=True, **_ignored):  # fmt: skip
     """AlignParams from the alignment flags (click has checked their types, this their ranges)."""
     from dataclasses import replace
 
     from ..parallel.align import AlignParams
 
-    params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows)
+    params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows,
+                         unaligned=unaligned or "block", resplit=resplit)  # fmt: skip
     return replace(params, costs=replace(params.costs, skip_cost=skip_cost, kind=costs))
 
 

@@ -19,10 +19,13 @@ from .options import compute_options, model_options
     help="Full pipeline: split each record's src_text/tgt_text with our splitters and score "
     "by links between gold sentences (e.g. ntrex_enko_dev_text.jsonl).",
 )
+@click.option("--confusion", is_flag=True,
+              help="Also print, per gold bead type, how many were found and what the aligner "
+              "made of the others.")  # fmt: skip
 @model_options
 @compute_options
 @run_options
-def eval_cmd(eval_file, as_json, split, quiet, verbose, **opts):
+def eval_cmd(eval_file, as_json, split, confusion, quiet, verbose, **opts):
     """Align each document of EVAL_FILE (JSON lines with src, tgt, gold) with its given
     sentences and print strict and lax precision / recall / F1 (Sennrich & Volk 2011)."""
     from ..evaluate import evaluate_file, load_eval_set
@@ -31,13 +34,23 @@ def eval_cmd(eval_file, as_json, split, quiet, verbose, **opts):
     params, embedder = build_params(**opts), build_embedder(**opts)
     n_docs = len(load_eval_set(eval_file))
     with progress(n_docs, "documents", unit="doc") as update:
-        result = evaluate_file(eval_file, embedder, params, update, split=split)
+        result = evaluate_file(eval_file, embedder, params, update, split=split,
+                               unaligned=opts.get("unaligned"), confusion=confusion)  # fmt: skip
     if as_json:
         click.echo(json.dumps(result))
         return
-    click.echo(f"{eval_file}: {result['documents']} documents, {result['seconds']} s")
+    click.echo(
+        f"{eval_file}: {result['documents']} documents, {result['seconds']} s "
+        f"(unaligned runs written as the gold does: {result['unaligned']})"
+    )
     click.echo(f"{'':8}{'precision':>10}{'recall':>10}{'f1':>10}")
     for kind in ("strict", "lax"):
         r = result[kind]
         click.echo(f"{kind:8}{r['precision']:>10.4f}{r['recall']:>10.4f}{r['f1']:>10.4f}")
+    if confusion:
+        click.echo(f"{'gold type':10}{'gold':>6}{'found':>7}  instead")
+        for ty, row in sorted(result["confusion"].items(), key=lambda kv: -kv[1]["gold"]):
+            top = sorted(row["as"].items(), key=lambda kv: -kv[1])[:3]
+            instead = ", ".join(f"{k} ({v})" for k, v in top)
+            click.echo(f"{ty:10}{row['gold']:>6}{row['exact']:>7}  {instead}")
     click.echo(f"signature: {result['signature']}")

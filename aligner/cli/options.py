@@ -116,9 +116,9 @@ embed_options = stack(
     click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
 )  # fmt: skip
 
-# Where and how widely a command encodes (batch has its own --jobs: pairs in parallel).
+# Where and how widely a command encodes (no short form: -j is batch's and mine's --workers).
 compute_options = stack(
-    click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+    click.option("--jobs", type=click.IntRange(min=0), default=0,
                  help="Processes that encode, each with its own copy of the model; 0 (default) "
                  "= one per CPU core, 1 = this process only. Results are identical for any "
                  "value. Short texts stay in one process."),
@@ -138,15 +138,26 @@ parallel_options = stack(
                  "about a third of the work; models without this re-encode); 'encode' "
                  "re-encodes each window's text (the exact reference); 'compose' sums sentence "
                  "vectors (least work, least accurate)."),
-    click.option("--max-src", default=4, type=click.IntRange(1, 6), **_CHOICE,
-                 help="Most source sentences per bead."),
-    click.option("--max-tgt", default=4, type=click.IntRange(1, 6), **_CHOICE,
-                 help="Most target sentences per bead."),
+    click.option("--max-src", type=click.IntRange(1, 6), default=None,
+                 help="Most source sentences per bead. Default: 4, up to 6 where the bead "
+                 "limit grows (see --max-total)."),
+    click.option("--max-tgt", type=click.IntRange(1, 6), default=None,
+                 help="Most target sentences per bead. Default: 4, up to 6 where the bead "
+                 "limit grows (see --max-total)."),
     click.option("--max-total", type=click.IntRange(2, 12), default=None,
                  help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, "
-                 "4-1). Default: 5 where the costs are fitted (see --costs), else 4. Lower is "
-                 "faster (with --windows encode each window size is one more embedding "
-                 "pass)."),
+                 "4-1). Default: 4; 5 where the costs are fitted (see --costs); up to 8 where "
+                 "the fitted alignment keeps using 5-sentence beads (literary translations). "
+                 "Lower is faster (with --windows encode each window size is one more "
+                 "embedding pass)."),
+    click.option("--unaligned", type=click.Choice(["block", "sentence"]), default=None,
+                 help="A run of unaligned sentences on one side: one bead ('block', a passage "
+                 "left untranslated; the default) or one bead per sentence ('sentence'). "
+                 "'aligner eval' follows the gold's form unless this is given."),
+    click.option("--resplit/--no-resplit", default=True, **_CHOICE,
+                 help="Let the aligner fix the sentence splitting: cut a sentence where the other "
+                 "side of its bead shows a boundary the splitter missed, join one it cut where "
+                 "no sentence ends (text split by aligner only; given sentences are kept)."),
     click.option("--skip-cost", type=FiniteFloat(low=0.0), default=None,
                  help="Cost of leaving a sentence unaligned (default: calibrated per document). "
                  "Lower leaves more sentences unaligned. Implies --costs fixed."),

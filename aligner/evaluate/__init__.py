@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .metrics import score_documents
-from .run import beads_in_gold_ids, evaluate_file, load_eval_set
+from .metrics import bead_confusion, score_documents
+from .run import beads_in_gold_ids, evaluate_file, gold_unaligned_form, load_eval_set
 
-__all__ = ["beads_in_gold_ids", "evaluate_file", "load_eval_set", "score_documents"]
+__all__ = [
+    "bead_confusion",
+    "beads_in_gold_ids",
+    "evaluate_file",
+    "gold_unaligned_form",
+    "load_eval_set",
+    "score_documents",
+]

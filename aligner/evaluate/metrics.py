@@ -64,3 +64,24 @@ def score_documents(golds: list[Beads], tests: list[Beads]) -> dict:
         "strict": _prf(pc.tp_strict, pc.fp_strict, rc.tp_strict, rc.fp_strict),
         "lax": _prf(pc.tp_lax, pc.fp_lax, rc.tp_lax, rc.fp_lax),
     }
+
+
+def bead_confusion(golds: list[Beads], tests: list[Beads]) -> dict[str, dict]:
+    """Per gold bead type: how many, how many we found exactly, and what we made of the others
+    (the types of our beads that share a sentence with it, e.g. "1-1 + 1-1" for a 2-2 split
+    in two). Types are written a-b; an unaligned run of three source sentences is 3-0."""
+    out: dict[str, dict] = {}
+    for gold, test in zip(golds, tests, strict=True):
+        ours = [(tuple(s), tuple(t)) for s, t in test]
+        found = set(ours)
+        for s, t in gold:
+            s, t = tuple(s), tuple(t)
+            row = out.setdefault(f"{len(s)}-{len(t)}", {"gold": 0, "exact": 0, "as": {}})
+            row["gold"] += 1
+            if (s, t) in found:
+                row["exact"] += 1
+                continue
+            src, tgt = set(s), set(t)
+            made = " + ".join(f"{len(a)}-{len(b)}" for a, b in ours if src & set(a) or tgt & set(b))
+            row["as"][made] = row["as"].get(made, 0) + 1
+    return out

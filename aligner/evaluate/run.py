@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from ..errors import AlignerError
-from .metrics import Beads, score_documents
+from .metrics import Beads, bead_confusion, score_documents
 
 
 def load_eval_set(path: str | Path) -> list[dict]:
@@ -74,14 +74,34 @@ def beads_in_gold_ids(result, src_spans, tgt_spans) -> Beads:
     return [(tuple(sorted(s)), tuple(sorted(t))) for s, t in merged]
 
 
+def gold_unaligned_form(golds: list[Beads]) -> str:
+    """How a gold set writes a run of unaligned sentences: "block" (one bead, as TransRead's
+    2-0 and 0-5) or "sentence" (one bead each, as Text+Berg's runs of 0-1); "block" when it
+    shows neither. The alignment is the same either way; the strict metric is not."""
+    beads = [(len(s), len(t)) for gold in golds for s, t in gold]
+    if any(min(a, b) == 0 and max(a, b) > 1 for a, b in beads):
+        return "block"
+    for gold in golds:
+        for (s0, t0), (s1, t1) in zip(gold, gold[1:], strict=False):
+            if (not t0 and not t1 and s0 and s1) or (not s0 and not s1 and t0 and t1):
+                return "sentence"
+    return "block"
+
+
 def evaluate_file(
-    path: str | Path, embedder=None, params=None, progress_cb=None, split: bool = False
-) -> dict:
+    path: str | Path, embedder=None, params=None, progress_cb=None, split: bool = False,
+    unaligned: str | None = None, confusion: bool = False,
+) -> dict:  # fmt: skip
     """Align each document with its given sentences and score it.
 
     ``split=True`` runs the full pipeline instead: each document's ``src_text``/``tgt_text``
     is split by our splitters, and the result is scored by links between gold sentences.
+    ``unaligned`` ("block" or "sentence") overrides ``params.unaligned``; None writes runs of
+    unaligned sentences the way the gold does (:func:`gold_unaligned_form`). ``confusion``
+    adds the bead-type confusion (:func:`aligner.evaluate.metrics.bead_confusion`).
     """
+    from dataclasses import replace
+
     from ..api import align_texts
     from ..embed import load_embedder
     from ..parallel.align import AlignParams, align_sentences
@@ -91,7 +111,8 @@ def evaluate_file(
     if split and not all("src_text" in d and "tgt_text" in d for d in docs):
         raise AlignerError(f"{path}: --split needs src_text and tgt_text in every record.")
     embedder = embedder or load_embedder()
-    params = params or AlignParams()
+    form = unaligned or gold_unaligned_form([d["gold"] for d in docs])
+    params = replace(params or AlignParams(), unaligned=form)
     t0 = time.perf_counter()
     golds, tests = [], []
     signature = ""
@@ -111,9 +132,12 @@ def evaluate_file(
         if progress_cb:
             progress_cb(1)
     scores = score_documents(golds, tests)
+    if confusion:
+        scores["confusion"] = bead_confusion(golds, tests)
     return {
         **scores,
         "documents": len(docs),
+        "unaligned": form,
         "seconds": round(time.perf_counter() - t0, 2),
         "signature": signature,
     }

@@ -124,9 +124,14 @@ def _gauss_llr(delta: np.ndarray, sd_true: float, sd_chance: float) -> np.ndarra
 
 
 def model_costs(
-    feats: dict[Type, BeadFeatures], model: DocModel, n: int, gain_weight: float
+    feats: dict[Type, BeadFeatures],
+    model: DocModel,
+    n: int,
+    gain_weight: float,
+    floor: bool = False,
 ) -> tuple[np.ndarray, float]:
-    """Negative log-likelihood ratios of every bead, and of a skipped sentence."""
+    """Negative log-likelihood ratios of every bead, and of a skipped sentence (``floor``:
+    beads under the fixed costs' cosine floor excluded, as before)."""
     types = list(feats)
     width = feats[types[0]].distance.shape[1]
     costs = np.full((len(types), n + 1, width), np.inf, dtype=np.float32)
@@ -142,6 +147,10 @@ def model_costs(
         score += float(np.log(model.prior[t]))
         if gain_weight and f.gain is not None:
             score -= gain_weight * np.maximum(0.0, -f.gain)
-        costs[k] = np.where(f.valid, -score, np.inf)
+        # every bead inside the lattice, however low its cosine: the ratio already prices a
+        # low similarity, and the fixed costs' cosine floor (min_pair_sim) would forbid the
+        # 1-1 that a placeholder such as a Korean verse "(없음)" ("none") forms with the verse
+        # it stands for, forcing it into a 2-2 with a neighbour (Bible 0.9983 -> 0.9999)
+        costs[k] = np.where(f.valid if floor else f.inside, -score, np.inf)
     skip = float(-np.log(model.prior[SKIP] / 2.0))
     return costs, skip

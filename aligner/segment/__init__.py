@@ -29,6 +29,11 @@ __all__ = [
 # nearest space before the cap: embedding one giant string helps nobody.
 MAX_SENTENCE_CHARS = 1500
 
+# Share of the lines that stop mid-sentence that must be full for a text to count as
+# hard-wrapped prose (a few headings or short last lines are allowed).
+WRAPPED_FULL_SHARE = 0.8
+WRAP_WIDTH_QUANTILE = 0.9
+
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 _TERMINAL = tuple(".!?。！？…:;\"'”’)]」』")
 # Full-width and ideographic sentence punctuation as the splitters understand it. The splitter
@@ -87,7 +92,31 @@ def _is_wrapped(prev: str, nxt: str) -> bool:
     return nxt[0].islower() or is_hangul(nxt[0])
 
 
-def _lines(text: str, start: int, end: int):
+def _hard_wrapped(text: str) -> bool:
+    """Whether the text is prose hard-wrapped at a fixed width, so that a line break inside a
+    sentence is no boundary. An editor breaks a line only where the next word would not fit:
+    in wrapped prose nearly every line that stops mid-sentence is full (its length plus the
+    next word passes the wrap width). In a text with one verse, subtitle or list item per
+    line, lines stop where their unit stops, whatever their length: there every line break is
+    a boundary (the Korean Bible, whose verses have no final period, had verse lines joined)."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    pairs = [
+        (a, b.split(None, 1)[0]) for a, b in zip(lines, lines[1:], strict=False) if a and b.strip()
+    ]
+    if not pairs:
+        return False
+    # the wrap width: the 90th percentile of line lengths, so that one long unbreakable line
+    # (a URL) does not make every other line look short
+    lengths = sorted(len(a) for a, _ in pairs)
+    width = lengths[round(WRAP_WIDTH_QUANTILE * (len(lengths) - 1))]
+    open_lines = [(a, w) for a, w in pairs if not a.endswith(_TERMINAL)]
+    if not open_lines:
+        return False
+    full = sum(len(a) + 1 + len(w) > width for a, w in open_lines)
+    return full >= WRAPPED_FULL_SHARE * len(open_lines)
+
+
+def _lines(text: str, start: int, end: int, wrapped: bool = True):
     """Blocks of lines inside a paragraph that a splitter should see as one run of text."""
     pieces = []
     pos = start
@@ -102,7 +131,7 @@ def _lines(text: str, start: int, end: int):
             block_start = s
         block_end = e
         nxt = pieces[i + 1] if i + 1 < len(pieces) else None
-        if nxt is None or not _is_wrapped(text[s:e], text[nxt[0] : nxt[1]]):
+        if nxt is None or not (wrapped and _is_wrapped(text[s:e], text[nxt[0] : nxt[1]])):
             yield block_start, block_end
             block_start = None
 
@@ -174,10 +203,11 @@ def split_text(
         return split_srx(text, lang, resolve_srx(srx))
     splitter = splitter or get_splitter(lang)
     out: list[Sentence] = []
+    wrapped = _hard_wrapped(text)
     for para, (ps, pe) in enumerate(_paragraphs(text)):
         if progress:
             progress(pe - ps)
-        for bs, be in _lines(text, ps, pe):
+        for bs, be in _lines(text, ps, pe, wrapped):
             block = text[bs:be]
             if not block.strip():
                 continue
