@@ -214,6 +214,15 @@ def build_align(c: Case) -> None:
             c.args += [opt, c.rng.choice(LANGS)]
     if pick() < 0.15:
         c.args += ["--html", c.output("html")]
+    for opt, values in (("--jobs", ["0", "1", "2", "-1", "x"]),
+                        ("--windows", ["pool", "encode", "compose", "sum"]),
+                        ("--unaligned", ["block", "sentence", "none"]),
+                        ("--device", ["cpu", "cuda", "tpu"]),
+                        ("--segments", ["lines", "sentences", "words"])):  # fmt: skip
+        if pick() < 0.06:
+            c.args += [opt, c.rng.choice(values)]
+    if pick() < 0.06:
+        c.args.append(c.rng.choice(["--no-resplit", "--resplit"]))
     if pick() < 0.3:
         c.args.append("--force")
     if fmt == "tmx" and pick() < 0.5:

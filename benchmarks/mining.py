@@ -181,7 +181,7 @@ def scale_section(bible, embedder, n: int, blocks: list[int]):
         f"{len(gold)} verse pairs. Embedding both sides took {t_embed:.1f} s here (from the "
         f"cache when warm); cold, the bundled model embeds about {rate:.0f} verses/s on one "
         f"thread on this machine, so {len(src) + len(tgt)} verses take about "
-        f"{(len(src) + len(tgt)) / rate / 60:.0f} CPU minutes the first time.",
+        f"{(len(src) + len(tgt)) / rate / 60:.1f} CPU minutes the first time.",
         "",
         "Scoring only (two exact passes of block × all-columns matrix products, k = 4), peak "
         "memory of the scoring step as traced by `tracemalloc` (a full n × m float32 matrix "
