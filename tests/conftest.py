@@ -69,3 +69,15 @@ def chromium() -> str:
             return path
     pytest.skip("Chromium is not installed (make browser, or apt-get install chromium); "
                 "browser tests skipped")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A real LocalCluster: 2 worker processes with one thread each, as `--workers 2` starts."""
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           dashboard_address=None)  # fmt: skip
+    with Client(cluster) as c:
+        yield c
+    cluster.close()

@@ -25,18 +25,6 @@ BEAD_COLUMNS = ["pair_id", "bead", "src_text", "tgt_text", "score", "type", "src
 TIMEOUT_S = 240  # a batch of these small pairs that takes longer has hung
 
 
-@pytest.fixture(scope="module")
-def client():
-    """A real LocalCluster: 2 worker processes with one thread each, as `--workers 2` starts."""
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None)  # fmt: skip
-    with Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 @pytest.fixture
 def corpus_dir(tmp_path):
     """Two real pairs in a folder, listed with relative paths and one comment line."""

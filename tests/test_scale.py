@@ -76,17 +76,6 @@ def test_duplicates_are_left_unpaired_not_mined():
     assert sorted(i for b in result.beads for i in b.src_ids) == [0, 1, 2]
 
 
-@pytest.fixture(scope="module")
-def client():
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None)  # fmt: skip
-    with Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 def test_mining_on_a_cluster_finds_the_pairs_one_process_finds(client, tmp_path):
     """Embeddings made on the workers, exact top-k per shard there: the same pairs as the
     exhaustive in-process run on a real document pair."""
