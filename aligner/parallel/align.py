@@ -284,8 +284,10 @@ def _fixed_pass(src_win, tgt_win, src_len, tgt_len, types, params, progress, bre
 def _fitted_rounds(feats, beads, lo, hi, types, *, params: AlignParams, m: int, breaks):
     """Hard EM: fit the document's model to the path, realign with its costs, repeat."""
     n = len(lo) - 1
+    corridor = doc_model.chance(feats, params.costs.fit_length)
     for _ in range(params.costs.fit_rounds):
-        model = doc_model.fit(feats, beads, lo, length_law=params.costs.fit_length)
+        model = doc_model.fit(feats, beads, lo, length_law=params.costs.fit_length,
+                              corridor=corridor)  # fmt: skip
         costs, skip = doc_model.model_costs(
             feats, model, n, params.costs.fit_gain_weight, params.costs.fit_floor
         )

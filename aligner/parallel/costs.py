@@ -166,7 +166,7 @@ def bead_features(
             if params.merge_evidence == "pair":
                 gain = s - _best_pair(sims[(1, 1)], lo, jj, a, b)
             else:
-                gain = s - _best_smaller(sims, lo, np.broadcast_to(rows, jj.shape), jj, a, b)
+                gain = s - _best_smaller(sims, lo, jj, a, b)
         # float32: ten bead types over a 31k-sentence corridor are ~15 M cells each
         out[(a, b)] = BeadFeatures(
             base.astype(np.float32), delta.astype(np.float32), valid, inside, gain
@@ -196,39 +196,37 @@ def fixed_costs(
     return costs, skip
 
 
-def _lookup(s: np.ndarray, lo: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Similarity at lattice cells (rows, cols); INVALID where outside the corridor."""
-    rows = np.clip(rows, 0, len(lo) - 1)
-    jj = cols - lo[rows]
-    ok = (jj >= 0) & (jj < s.shape[1])
-    return np.where(ok, s[rows, np.clip(jj, 0, s.shape[1] - 1)], INVALID)
+def _shifted(s: np.ndarray, lo: np.ndarray, jj: np.ndarray, da: int, db: int) -> np.ndarray:
+    """Similarity of the window ending ``da`` rows and ``db`` columns before each lattice cell
+    (row, jj[row, c]); INVALID where that cell is outside the corridor. Gathered row by row:
+    the rows are the lattice's own, only shifted."""
+    n1, w = s.shape
+    r = np.maximum(np.arange(n1) - da, 0)  # the row, clipped to the lattice
+    c = jj - (lo[r] + db)[:, None]  # its column within that row's corridor
+    ok = (c >= 0) & (c < w)
+    part = np.take_along_axis(s[r] if da else s, np.minimum(np.maximum(c, 0), w - 1), axis=1)
+    return np.where(ok, part, INVALID)
 
 
-def _best_smaller(sims, lo, ii, jj, a, b) -> np.ndarray:
-    """Best similarity of the bead one sentence smaller inside an (a, b) bead ending at
-    (ii, jj): without its last or first source sentence, or its last or first target one."""
-    best = np.full(ii.shape, INVALID, dtype=np.float32)
+def _best_smaller(sims, lo: np.ndarray, jj: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Best similarity of the bead one sentence smaller inside an (a, b) bead ending at each
+    cell: without its last or first source sentence, or its last or first target one."""
+    best = np.full(jj.shape, INVALID, dtype=np.float32)
     for da, db, smaller in ((1, 0, (a - 1, b)), (0, 1, (a, b - 1))):
         if smaller in sims:  # (0, b) and (a, 0) are skips, not beads
             s = sims[smaller]
-            best = np.maximum(best, _lookup(s, lo, ii - da, jj - db))  # without the last
-            best = np.maximum(best, _lookup(s, lo, ii, jj))  # without the first
+            best = np.maximum(best, _shifted(s, lo, jj, da, db))  # without the last
+            best = np.maximum(best, _shifted(s, lo, jj, 0, 0))  # without the first
     return best
 
 
 def _best_pair(s11: np.ndarray, lo: np.ndarray, jj: np.ndarray, a: int, b: int) -> np.ndarray:
-    """Best 1-1 similarity among the sentence pairs inside each (a, b) bead ending at lattice
-    cell (row, jj[row, c]); INVALID for pairs outside the corridor."""
-    n1, w = s11.shape
+    """Best 1-1 similarity among the sentence pairs inside each (a, b) bead ending at each
+    cell."""
     best = np.full(jj.shape, INVALID, dtype=np.float32)
     for da in range(a):
-        r = np.maximum(np.arange(n1) - da, 0)  # the row of the pair, clipped to the lattice
-        rows = s11[r]
         for db in range(b):
-            c = jj - (lo[r] + db)[:, None]  # its column within that row's corridor
-            ok = (c >= 0) & (c < w)
-            part = np.take_along_axis(rows, np.minimum(np.maximum(c, 0), w - 1), axis=1)
-            best = np.maximum(best, np.where(ok, part, INVALID))
+            best = np.maximum(best, _shifted(s11, lo, jj, da, db))
     return best
 
 

@@ -59,16 +59,44 @@ def _rms(values) -> float:
     return float(np.sqrt(np.mean(np.square(values))))
 
 
+@dataclass(frozen=True)
+class Chance:
+    """What chance cells look like: the corridor's statistics, which the path does not change
+    (computed once per corridor, not once per round: the medians were a third of the step)."""
+
+    similarity: dict[Type, tuple[float, float] | None]  # (median, spread); None: no cells
+    length: float  # the corridor's spread of the 1-1 log length ratio
+    length_law: str
+
+
+def chance(feats: dict[Type, BeadFeatures], length_law: str = "cauchy") -> Chance:
+    if length_law not in ("cauchy", "gauss"):
+        raise ValueError(f"unknown length law {length_law!r} (cauchy or gauss)")
+    similarity = {}
+    for t, f in feats.items():
+        x = -f.distance[f.inside]
+        similarity[t] = _robust(x, 0.03) if x.size else None
+    one = feats[(1, 1)]
+    corridor_len = one.length[one.inside]
+    if length_law == "gauss":
+        length = _rms(corridor_len) if corridor_len.size else 1.0
+    else:
+        length = _scale(corridor_len, 0.03)
+    return Chance(similarity, length, length_law)
+
+
 def fit(
     feats: dict[Type, BeadFeatures],
     beads,
     lo: np.ndarray,
     smoothing: float = 1.0,
     length_law: str = "cauchy",
+    corridor: Chance | None = None,
 ) -> DocModel:
-    """Estimate the model from one alignment path (beads as (s0, s1, t0, t1))."""
-    if length_law not in ("cauchy", "gauss"):
-        raise ValueError(f"unknown length law {length_law!r} (cauchy or gauss)")
+    """Estimate the model from one alignment path (beads as (s0, s1, t0, t1)); ``corridor``:
+    :func:`chance` of these features, if already computed."""
+    if corridor is None or corridor.length_law != length_law:
+        corridor = chance(feats, length_law)
     types = list(feats)
     counts = dict.fromkeys([*types, SKIP], 0)
     true_x, true_len = [], []
@@ -92,17 +120,13 @@ def fit(
         mu_true = float(np.quantile(-one.distance[one.inside], 0.95))
     similarity = {}
     for t in types:
-        f = feats[t]
-        x = -f.distance[f.inside]
-        mu_chance, spread = _robust(x, 0.03) if x.size else (mu_true - 1.0, 0.3)
+        mu_chance, spread = corridor.similarity[t] or (mu_true - 1.0, 0.3)
         similarity[t] = (mu_true, mu_chance, spread)
-    corridor_len = one.length[one.inside]
     if length_law == "gauss":  # root mean square: the path's own beads are rarely far off
         scale_true = max(_rms(true_len), 0.05) if true_len else 0.3
-        scale_chance = max(_rms(corridor_len) if corridor_len.size else 1.0, scale_true * 1.01)
     else:
         scale_true = _scale(true_len, 0.03) if true_len else 0.3
-        scale_chance = max(_scale(corridor_len, 0.03), scale_true * 1.01)
+    scale_chance = max(corridor.length, scale_true * 1.01)
     total = sum(counts.values()) + smoothing * len(counts)
     prior = {t: (c + smoothing) / total for t, c in counts.items()}
     return DocModel(similarity, (scale_true, scale_chance), prior, length_law)
