@@ -49,27 +49,30 @@ _PARALLEL_ONLY = (("max_src", 4), ("max_tgt", 4), ("max_total", None), ("skip_co
               help="Also write a self-contained HTML review page (side by side, scores, "
               "heatmap).")  # fmt: skip
 @click.option(
-    "--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
+    "--mode", type=click.Choice(["auto", "parallel", "comparable"]), default="auto",
     show_default=True,
-    help="'parallel': translations, in order (every sentence in a bead). 'comparable': related "
-    "texts that are not translations (e.g. an English report and its related Korean article): "
-    "only the pairs that really correspond, crossing allowed, the rest unaligned. 'auto': "
-    "parallel unless the texts turn out not to be translations.",
+    help="'auto': decide from the texts and say why: translations are aligned in parallel, "
+    "related texts in comparable mode, unrelated texts get no pairs. 'parallel': "
+    "translations, in order (every sentence in a bead). 'comparable': related texts that are "
+    "not translations (e.g. an English report and its related Korean article): only the pairs "
+    "that really correspond, crossing allowed, the rest unaligned (a TMX holds only those "
+    "pairs).",
 )  # fmt: skip
-@click.option("--threshold", type=float, default=None,
-              help="Comparable mode: evidence score a pair needs (cosine + small bonuses; "
-              "default 0.40, chosen on benchmarks/comparable.md). Higher = fewer, surer "
-              "pairs.")  # fmt: skip
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Comparable mode: probability a pair needs (0-1; default 0.75, chosen on "
+              "benchmarks/comparable.md). Higher = fewer, surer pairs.")  # fmt: skip
 @model_options
 @run_options
 def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force, encoding,
               src_lang, tgt_lang, quiet, verbose, **opts):  # fmt: skip
     """Align SRC_FILE (English by default) with TGT_FILE (Korean by default).
 
-    Every sentence ends up in exactly one bead: aligned groups of up to --max-total
-    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3, 3-2)
-    or unaligned (1-0, 0-1). The score is the cosine similarity of the two sides
-    (higher is better; 0 for unaligned sentences).
+    Every sentence ends up in exactly one bead. Parallel mode: aligned groups of up to
+    --max-total sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3,
+    3-2) or unaligned (1-0, 0-1); the score is the cosine similarity of the two sides.
+    Comparable mode: pairs (1-1, 2-1, 1-2) that may cross, the rest unaligned; the score is
+    the probability that the pair corresponds. Higher is better in both; 0 for unaligned
+    sentences. --mode auto (the default) prints which mode it chose and why.
     """
     from ..api import align_files
     from ..errors import AlignerError
@@ -93,6 +96,9 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
         params=params, mode=mode, comparable=comparable, encoding=encoding, force=force,
     )  # fmt: skip
     print_warnings(result)
+    if not quiet and "mode_choice" in result.info:
+        choice = result.info["mode_choice"]
+        click.echo(f"mode: {choice['mode']} ({choice['reason']})", err=True)
     files = {"source_file": str(src_file), "target_file": str(tgt_file)}
     stats = write(result, output, fmt, **writer_options(fmt, opts, **files))
     if html_path:

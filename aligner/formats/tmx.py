@@ -69,7 +69,7 @@ def write_tmx(
         xf.write_declaration()
         xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
         with xf.element("tmx", version="1.4"):
-            xf.write(_header(src_code, table.signature, props))
+            xf.write(_header(src_code, table.signature, props, table.meta.get("mode_choice")))
             with xf.element("body"):
                 for unit in kept:
                     tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
@@ -103,7 +103,7 @@ def _select(units, include_unaligned: bool, min_score: float | None, dedupe: boo
     return kept, stats
 
 
-def _header(src_code: str, signature: str, props: str) -> etree._Element:
+def _header(src_code: str, signature: str, props: str, choice: dict | None) -> etree._Element:
     header = etree.Element(
         "header",
         creationtool="aligner",
@@ -117,6 +117,9 @@ def _header(src_code: str, signature: str, props: str) -> etree._Element:
     header.set("o-tmf", "aligner")
     if signature and props != "none":
         etree.SubElement(header, "prop", type="x-signature").text = signature
+    if choice and props != "none":  # --mode auto: which mode it chose and why
+        text = clean_segment(f"auto: {choice.get('mode')} ({choice.get('reason')})")[0]
+        etree.SubElement(header, "prop", type="x-mode-choice").text = text
     return header
 
 

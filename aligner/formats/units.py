@@ -74,6 +74,8 @@ def as_table(result) -> Table:
         "mode": result.mode,
         **result.summary(),
     }
+    if "mode_choice" in result.info:  # --mode auto: what it chose and why
+        meta["mode_choice"] = result.info["mode_choice"]
     paths = result.info.get("inputs", {})
     inputs = tuple(p for p in (paths.get("src_path"), paths.get("tgt_path")) if p)
     return Table(list(units_from_alignment(result)), result.src_lang, result.tgt_lang,
