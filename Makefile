@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-splitting test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,11 @@ test: $(STAMP) browser
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# docs/review.png (the seed alignment's review page) and docs/heatmap.png, for the README.
+# docs/review.png (the seed alignment's review page), docs/heatmap.png and docs/editor.png (the
+# review editor), for the README.
 docs: $(STAMP) browser
 	$(BIN)/python docs/make_figures.py
+	$(BIN)/python docs/editor_figure.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
@@ -75,7 +77,27 @@ bench-comparable: $(STAMP)
 bench-mining: $(STAMP)
 	$(BIN)/python benchmarks/mining.py --shared $(SHARED)
 
+# OmegaT 3.6 (Debian) in console mode: how many of its segments get an exact match from our TMX,
+# one segment per line and with its default segmentation (benchmarks/cat.md). Installs OmegaT
+# when run as root and it is missing; skips with a message otherwise.
+bench-cat: $(STAMP)
+	$(BIN)/python benchmarks/cat.py --shared $(SHARED)
+
+# The review editor on long documents (Bible books): CPU cost of an edit and of its save, one
+# HTTP edit, and key press → saved on the page in headless Chromium.
+bench-editor: $(STAMP)
+	$(BIN)/python benchmarks/editor.py --shared $(SHARED)
+
+# Past one machine: batch throughput with 1 and 2 Dask workers (NTREX documents, Bible books),
+# memory per worker, embed/align split; mining at 20k and 100k synthetic sentences a side
+# (exact vs IVF: seconds, memory, recall). ~20 min on 2 cores; SIZES=20000,100000,1000000 adds
+# 1M a side (IVF only; far longer than that on 2 cores).
+SIZES ?= 20000,100000
+BOOKS ?= 8
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py --shared $(SHARED) --sizes $(SIZES) --books $(BOOKS)
+
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
-N ?= 200
+N ?= 2000
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py -n $(N)

@@ -11,6 +11,9 @@ from .segment import Sentence
 # Modes of a result. Parallel beads are in order; comparable and mining pairs may cross, but
 # every sentence is still in exactly one bead.
 MODES = ("parallel", "comparable", "mining")
+# What a reviewer said about a bead (None: not reviewed). Confirmed beads are marked in every
+# output format; rejected beads stay in TSV/JSONL (marked) and are left out of TMX.
+STATUSES = ("confirmed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -20,12 +23,18 @@ class Bead:
     ``score`` is the cosine similarity of the two sides' embeddings (−1…1, higher is better;
     with the bundled model real translations score about 0.5–0.9, unrelated sentences below
     0.3); 0.0 for unaligned beads. Mining results score by ratio margin instead (see
-    ``aligner.matching.mine``).
+    ``aligner.matching.mine``). ``status`` is a reviewer's verdict (see ``STATUSES``), None
+    until someone reviews the bead (``aligner review``, :mod:`aligner.review.edits`).
     """
 
     src_ids: tuple[int, ...]
     tgt_ids: tuple[int, ...]
     score: float
+    status: str | None = None
+
+    def __post_init__(self):
+        if self.status is not None and self.status not in STATUSES:
+            raise ValueError(f"unknown bead status {self.status!r} ({', '.join(STATUSES)})")
 
     @property
     def type(self) -> str:

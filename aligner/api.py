@@ -19,9 +19,16 @@ from .matching.mode import relation_of, unrelated
 from .parallel.align import AlignParams, align_sentences
 from .progress import progress
 from .read import normalize_text, read_pair
-from .segment import Sentence, split_text, splitter_id
+from .segment import SEGMENTS, Sentence, split_text, splitter_id
+from .segment.srx import resolve_srx
+from .segment.structure import annotate
 
 ALIGN_MODES = ("auto", "parallel", "comparable")
+# Two texts whose lengths differ by more than this factor are not translations of each other
+# (translations stay within a factor of about 4 in characters); below LENGTH_CHECK_CHARS
+# either way the check is skipped, as such texts align in seconds whatever they are.
+MAX_LENGTH_RATIO = 30
+LENGTH_CHECK_CHARS = 200_000
 UNRELATED_WARNING = "{reason}; no pairs (--mode parallel forces a monotone alignment)."
 
 
@@ -30,24 +37,31 @@ def align_files(
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
     params: AlignParams | None = None, mode: str = "auto",
     comparable: ComparableParams | None = None, encoding: str | None = None, force: bool = False,
+    segments: str = "sentences", srx: str | Path | None = None,
 ) -> Alignment:  # fmt: skip
     """Read, check and align two files; the result carries the input warnings.
 
+    Documents (.docx, .odt, .html, .md, .xliff, .tmx, .srt, .vtt, .pdf) are read as text with
+    their structure: headings and paragraphs are soft boundaries for the aligner, subtitle
+    timing goes into TMX props. A bilingual XLIFF or TMX given as both files gives both sides.
     ``force`` aligns even when a file does not look like its language (or the two look
     swapped). ``mode``: 'auto' (decide from the texts: translations are aligned in parallel,
     related texts in comparable mode, unrelated texts get no pairs; the choice and its
     reason are in ``result.info["mode_choice"]``), 'parallel' (translations) or 'comparable'
-    (related texts: only the pairs that correspond). ``-`` reads standard input.
+    (related texts: only the pairs that correspond). ``segments``/``srx``: see
+    :func:`align_texts`. ``-`` reads standard input.
     """
     src, tgt, warnings = read_pair(src_path, tgt_path, src_lang=src_lang, tgt_lang=tgt_lang,
                                    encoding=encoding, force=force)  # fmt: skip
-    result = align_texts(
+    result = _align(
         src.text, tgt.text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-        params=params, mode=mode, comparable=comparable,
+        params=params, mode=mode, comparable=comparable, segments=segments, srx=srx,
+        regions=(src.regions, tgt.regions), force=force, names=(str(src_path), str(tgt_path)),
     )  # fmt: skip
     inputs = {
         "src_path": str(src_path), "tgt_path": str(tgt_path),
         "src_encoding": src.encoding, "tgt_encoding": tgt.encoding,
+        "src_format": src.format, "tgt_format": tgt.format,
     }  # fmt: skip
     return replace(result, info={**result.info, "inputs": inputs},
                    warnings=warnings + result.warnings)  # fmt: skip
@@ -57,28 +71,64 @@ def align_texts(
     src_text: str, tgt_text: str, *,
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
     params: AlignParams | None = None, mode: str = "auto",
-    comparable: ComparableParams | None = None,
+    comparable: ComparableParams | None = None, segments: str = "sentences",
+    srx: str | Path | None = None, force: bool = False,
 ) -> Alignment:  # fmt: skip
     """Split both texts into sentences and align them (see :func:`align_files` for ``mode``).
 
-    Texts from files should be read with :func:`aligner.read_text` (encodings, normalisation);
-    other text is normalised here.
+    ``segments="lines"`` makes every non-empty line one segment, never split (texts exported
+    from a CAT tool, one verse per line); ``srx`` (an SRX 2.0 file, or 'omegat' for the bundled
+    rules that mirror OmegaT's defaults) splits the source side as a CAT tool would, so the
+    memory's units are the segments it shows. Texts from files should be read with
+    :func:`aligner.read_text` (encodings, normalisation); other text is normalised here.
+    Texts of wildly different lengths cannot be translations and would cost time and memory
+    for nothing: they are refused unless ``force``.
     """
+    return _align(
+        src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
+        params=params, mode=mode, comparable=comparable, segments=segments, srx=srx,
+        force=force,
+    )  # fmt: skip
+
+
+def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions):
+    """Both sides split (SRX rules on the source side only: the side a CAT tool segments),
+    with the documents' structure on the sentences; and the splitters' names."""
+    if segments not in SEGMENTS:
+        raise AlignerError(f"unknown segments {segments!r}; use one of {', '.join(SEGMENTS)}.")
+    if srx is not None and segments == "lines":
+        raise AlignerError("SRX rules split text and lines mode never splits: give one of them.")
+    rules = resolve_srx(srx) if srx is not None else None
+    with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
+        src = split_text(src_text, src_lang, progress=update, segments=segments, srx=rules)
+        tgt = split_text(tgt_text, tgt_lang, progress=update, segments=segments)
+    src, tgt = annotate(src, regions[0]), annotate(tgt, regions[1])
+    split = (f"{splitter_id(src_lang, segments=segments, srx=rules)}+"
+             f"{splitter_id(tgt_lang, segments=segments)}")  # fmt: skip
+    return src, tgt, split
+
+
+def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, comparable,
+           segments, srx, regions=((), ()), force=False,
+           names=("source", "target")) -> Alignment:  # fmt: skip
     if mode not in ALIGN_MODES:
         raise AlignerError(f"unknown mode {mode!r}; use one of {', '.join(ALIGN_MODES)}.")
     src_text, tgt_text = normalize_text(src_text), normalize_text(tgt_text)
     if not src_text.strip() and not tgt_text.strip():
         raise AlignerError("both texts are empty: nothing to align.")
+    if mode != "comparable" and not force:
+        check_lengths(src_text, tgt_text, names)
     embedder = embedder or load_embedder()
-    if mode == "comparable":
+    plain = segments == "sentences" and srx is None and not any(regions)
+    if mode == "comparable" and plain:
         return align_comparable(src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable)  # fmt: skip
     t0 = time.perf_counter()
-    with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
-        src = split_text(src_text, src_lang, progress=update)
-        tgt = split_text(tgt_text, tgt_lang, progress=update)
+    src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions)
     split_s = time.perf_counter() - t0
-    split = f"{splitter_id(src_lang)}+{splitter_id(tgt_lang)}"
+    if mode == "comparable":
+        return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
+                                embedder=embedder, params=comparable, split=split)  # fmt: skip
     result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
                              params=params, split=split)  # fmt: skip
     result.info.setdefault("timings", {})["split"] = split_s
@@ -104,3 +154,17 @@ def _auto(parallel: Alignment, src: list[Sentence], tgt: list[Sentence], src_lan
                "mode_choice": time.perf_counter() - t0}  # fmt: skip
     info = {**chosen.info, "timings": timings, "mode_choice": relation.as_info()}
     return replace(chosen, info=info, warnings=[*chosen.warnings, *warnings])
+
+
+def check_lengths(src_text: str, tgt_text: str, names: tuple[str, str]) -> None:
+    """Refuse, up front, a pair whose sides differ in length by more than MAX_LENGTH_RATIO."""
+    a, b = len(src_text.strip()), len(tgt_text.strip())
+    big, small = max(a, b), min(a, b)
+    if big < LENGTH_CHECK_CHARS or big <= MAX_LENGTH_RATIO * max(small, 1):
+        return
+    longer, shorter = names if a >= b else names[::-1]
+    raise AlignerError(
+        f"{longer} is {big // max(small, 1):,} times as long as {shorter} ({big:,} against "
+        f"{small:,} characters; at most {MAX_LENGTH_RATIO}x for a translation): these are not "
+        "translations of each other; use aligner mine for collections, or pass --force."
+    )

@@ -14,6 +14,11 @@ def set_progress(enabled: bool | None) -> None:
     _state["enabled"] = enabled
 
 
+def enabled() -> bool:
+    """Whether bars are drawn now (commands that draw their own bar ask this)."""
+    return _enabled()
+
+
 def _enabled() -> bool:
     if _state["enabled"] is not None:
         return _state["enabled"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ SEED = CORPORA / "joongang-2011-military-pact"
 NTREX = CORPORA / "ntrex-upi-176266"
 DTD = Path(__file__).parent / "data" / "tmx14.dtd"
 SHARED = Path(os.environ.get("ALIGNER_SHARED", ROOT.parent / "shared"))
+# Headless Chromium as CI runs it (system Chromium, never a downloaded browser build).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = Path(os.environ.get("ALIGNER_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -40,11 +47,13 @@ def ntrex_alignment(embedder):
 
 @pytest.fixture(scope="session")
 def seed_alignment(embedder):
+    """The *parallel* aligner forced through the seed (auto mode would choose comparable):
+    writers and checks on a real alignment with many unaligned sentences."""
     from aligner import align_texts
 
     en = (SEED / "en.txt").read_text(encoding="utf-8")
     ko = (SEED / "ko.txt").read_text(encoding="utf-8")
-    return align_texts(en, ko, embedder=embedder)
+    return align_texts(en, ko, embedder=embedder, mode="parallel")
 
 
 def shared_file(name: str) -> Path:
@@ -52,3 +61,13 @@ def shared_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found: shared evaluation data is absent (CI has it)")
     return path
+
+
+def chromium() -> str:
+    """The system Chromium, or a skip that says how to get it."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("Chromium is not installed (make browser, or apt-get install chromium); "
+                "browser tests skipped")  # fmt: skip

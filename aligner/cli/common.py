@@ -51,13 +51,16 @@ def run_options(f):
             sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as e:  # a bug or an environment failure: say so in one line
+        except MemoryError:
+            click.echo("aligner: error: out of memory for these inputs; align smaller documents "
+                       "(split the text) or use a machine with more memory.", err=True)  # fmt: skip
+            sys.exit(1)
+        except Exception as e:  # a bug: say so in one line, without the exception's class
             if debug:
                 raise
-            click.echo(
-                f"aligner: error: {type(e).__name__}: {e} (rerun with --debug for details)",
-                err=True,
-            )
+            reason = str(e).splitlines()[0][:200] if str(e) else "no message"
+            click.echo(f"aligner: error: internal error ({reason}); this is a bug: please "
+                       "report it with the output of --debug.", err=True)  # fmt: skip
             sys.exit(1)
 
     return wrapper
@@ -72,7 +75,7 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
         given.update(
             src_code=opts.get("tmx_src_code"), tgt_code=opts.get("tmx_tgt_code"),
             include_unaligned=opts.get("tmx_include_unaligned"), props=opts.get("tmx_props"),
-            dedupe=opts.get("tmx_dedupe"),
+            dedupe=opts.get("tmx_dedupe"), trados=opts.get("tmx_trados"),
         )  # fmt: skip
     return options_for(fmt, **{**given, **extra})
 
@@ -84,10 +87,6 @@ def build_params(max_src=4, max_tgt=4, max_total=None, windows="encode", skip_co
 
     from ..parallel.align import AlignParams
 
-    if max_src < 1 or max_tgt < 1 or max_src > 6 or max_tgt > 6:
-        raise click.BadParameter("--max-src/--max-tgt must be between 1 and 6.")
-    if max_total is not None and not 2 <= max_total <= 12:
-        raise click.BadParameter("--max-total must be between 2 and 12.")
     params = AlignParams(max_src=max_src, max_tgt=max_tgt, max_total=max_total, windows=windows)
     return replace(params, costs=replace(params.costs, skip_cost=skip_cost, kind=costs))
 

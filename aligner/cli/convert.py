@@ -1,35 +1,38 @@
-"""`aligner convert`: our TSV/JSONL (edited or not) to TMX, Moses, TSV or JSONL."""
+"""`aligner convert`: our TSV/JSONL/XLSX (edited or not) to TMX, Moses, TSV, JSONL or XLSX."""
 
 from __future__ import annotations
 
 import click
 
-from .common import run_options, writer_options
-from .options import header_option, tmx_options
+from .common import run_options, warn, writer_options
+from .options import LANG, header_option, min_score_option, tmx_options
 
 
 @click.command("convert")
-@click.argument("in_file", type=click.Path(dir_okay=False))
-@click.argument("out_file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--from", "in_fmt", type=click.Choice(["tsv", "jsonl"]), default=None,
+@click.argument("in_file", type=click.Path())
+@click.argument("out_file", type=click.Path(allow_dash=True))
+@click.option("--from", "in_fmt", type=click.Choice(["tsv", "jsonl", "xlsx"]), default=None,
               help="Input format (default: from the extension).")  # fmt: skip
-@click.option("-f", "--format", "out_fmt", type=click.Choice(["tsv", "jsonl", "tmx", "moses"]),
-              default=None, help="Output format (default: from the extension).")  # fmt: skip
-@click.option("--src-lang", default=None, help="Source language (default: JSONL meta or en).")
-@click.option("--tgt-lang", default=None, help="Target language (default: JSONL meta or ko).")
-@click.option(
-    "--min-score", type=float, default=None,
-    help="Drop aligned rows scoring under this (similarity, higher is better).",
-)  # fmt: skip
+@click.option("-f", "--format", "out_fmt",
+              type=click.Choice(["tsv", "jsonl", "tmx", "moses", "xlsx"]), default=None,
+              help="Output format (default: from the extension).")  # fmt: skip
+@click.option("--src-lang", default=None, type=LANG,
+              help="Source language (default: JSONL meta or en).")  # fmt: skip
+@click.option("--tgt-lang", default=None, type=LANG,
+              help="Target language (default: JSONL meta or ko).")  # fmt: skip
+@min_score_option
 @header_option
 @tmx_options
 @run_options
 def convert_cmd(in_file, out_file, in_fmt, out_fmt, src_lang, tgt_lang, quiet, verbose, **opts):
-    """Convert IN_FILE (our TSV or JSONL) to OUT_FILE (.tmx, .tsv, .jsonl, or Moses files).
+    """Convert IN_FILE (our TSV, JSONL or XLSX) to OUT_FILE (.tmx, .tsv, .jsonl, .xlsx, or
+    Moses files).
 
-    For a reviewed alignment: edit the TSV in a spreadsheet (fix or delete rows, keep it
-    tab-separated UTF-8), then `aligner convert edited.tsv reviewed.tmx`. TSV columns are
-    src_text, tgt_text[, score, type, src_ids, tgt_ids]; the header row is optional.
+    For a reviewed alignment: `aligner align EN KO -o review.xlsx`, fix or delete rows in
+    LibreOffice or Excel, save, then `aligner convert review.xlsx reviewed.tmx`. A TSV saved
+    by a spreadsheet works too (its CSV quoting is undone, and every cell that was quoted is
+    reported, to check). Columns are src_text, tgt_text[, score, type, src_ids, tgt_ids];
+    the header row is optional.
     """
     from ..formats import format_for
     from ..formats.convert import convert
@@ -37,6 +40,8 @@ def convert_cmd(in_file, out_file, in_fmt, out_fmt, src_lang, tgt_lang, quiet, v
     fmt = format_for(out_file, out_fmt)
     stats = convert(in_file, out_file, in_fmt=in_fmt, out_fmt=fmt, src_lang=src_lang,
                     tgt_lang=tgt_lang, **writer_options(fmt, opts))  # fmt: skip
+    for change in stats["changes"]:
+        warn(change)
     if not quiet and out_file != "-":
         where = " + ".join(stats.get("files", [out_file]))
         extra = ""

@@ -11,7 +11,7 @@ from .options import model_options
 
 
 @click.command("eval")
-@click.argument("eval_file", type=click.Path(dir_okay=False))
+@click.argument("eval_file", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option(
     "--split",

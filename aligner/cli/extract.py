@@ -10,9 +10,9 @@ from .common import run_options
 
 
 @click.command("extract")
-@click.argument("page", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("page", type=click.Path(allow_dash=True))
 @click.option(
-    "-o", "--output-dir", required=True, type=click.Path(file_okay=False),
+    "-o", "--output-dir", required=True, type=click.Path(),
     help="Folder for en.txt and ko.txt (created if missing; existing files are replaced).",
 )  # fmt: skip
 @click.option(
@@ -34,23 +34,18 @@ def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, v
     """
     from ..errors import AlignerError
     from ..read import read_text
-    from ..read.page import extract_page
+    from ..read.page import extract_page, write_extracted
 
     decoded = read_text(page, encoding)
     html = None if input_format == "auto" else input_format == "html"
-    if html is None and str(page).lower().endswith((".html", ".htm")):
-        html = True
+    if decoded.format == "html":  # already read as a document: its text, blocks kept
+        html = False
     result = extract_page(decoded.text, html=html)
     if not result.en.strip() or not result.ko.strip():
         missing = "English" if not result.en.strip() else "Korean"
         raise AlignerError(f"{page}: no {missing} text found; is this a page with both languages?")
     out = Path(output_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "en.txt").write_text(result.en, encoding="utf-8")
-        (out / "ko.txt").write_text(result.ko, encoding="utf-8")
-    except OSError as e:
-        raise AlignerError(f"cannot write to {out}: {e.strerror or e}.") from None
+    write_extracted(result, out, inputs=[page])
     if show_dropped:
         for d in result.dropped:
             click.echo(f"{d.line}\t{d.reason}\t{d.text}")

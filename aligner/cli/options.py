@@ -6,10 +6,53 @@ such stacks, so a flag's name, default and help read the same in every command's
 
 from __future__ import annotations
 
+import math
+
 import click
+
+from ..formats.langtags import tag_problem
 
 DEFAULT_MODEL = "usem3"
 _CHOICE = {"show_default": True}
+
+
+class FiniteFloat(click.ParamType):
+    """A real number (NaN and infinities refused: ``--min-score nan`` would keep nothing),
+    optionally within [low, high]."""
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number.", param, ctx)
+        if not math.isfinite(x):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        if (self.low is not None and x < self.low) or (self.high is not None and x > self.high):
+            lo = "" if self.low is None else f"{self.low:g}"
+            hi = "" if self.high is None else f"{self.high:g}"
+            self.fail(f"{x:g} is outside the range [{lo}, {hi}].", param, ctx)
+        return x
+
+
+class LanguageTag(click.ParamType):
+    """A BCP 47 language tag, checked before any work (``en_US`` → did you mean ``en-US``?)."""
+
+    name = "tag"
+
+    def convert(self, value, param, ctx):
+        problem = tag_problem(str(value))
+        if problem:
+            self.fail(problem, param, ctx)
+        return str(value)
+
+
+NUMBER = FiniteFloat()
+LANG = LanguageTag()
 
 
 def stack(*options):
@@ -27,6 +70,13 @@ def output_option(help: str):
     return click.option("-o", "--output", default="-", show_default=True, help=help)
 
 
+min_score_option = click.option(
+    "--min-score", type=NUMBER, default=None,
+    help="Drop aligned beads scoring under this (similarity, higher is better; unaligned beads "
+    "are kept in TSV/JSONL).",
+)  # fmt: skip
+
+
 def format_option(*names: str, dest: str = "fmt"):
     return click.option("-f", "--format", dest, type=click.Choice(list(names)), default=None)
 
@@ -34,12 +84,25 @@ def format_option(*names: str, dest: str = "fmt"):
 def input_options(src: str, tgt: str, encoding: str, force: str):
     """--src-lang/--tgt-lang (help says what each side is), --encoding and --force."""
     return stack(
-        click.option("--src-lang", default="en", show_default=True, help=f"Language of {src}."),
-        click.option("--tgt-lang", default="ko", show_default=True, help=f"Language of {tgt}."),
+        click.option("--src-lang", default="en", type=LANG, **_CHOICE, help=f"Language of {src}."),
+        click.option("--tgt-lang", default="ko", type=LANG, **_CHOICE, help=f"Language of {tgt}."),
         click.option("--encoding", default=None, help=f"Input encoding {encoding}."),
         click.option("--force", is_flag=True, help=force),
     )
 
+
+segment_options = stack(
+    click.option("--segments", type=click.Choice(["sentences", "lines"]), default="sentences",
+                 **_CHOICE, help="'sentences': split into sentences. 'lines': every non-empty "
+                 "line is one segment, never split (texts exported from a CAT tool, one verse "
+                 "or subtitle per line): the memory then matches a CAT tool segmenting at line "
+                 "breaks."),
+    click.option("--srx", default=None, metavar="FILE",
+                 help="Split the source side with these SRX 2.0 segmentation rules (a CAT "
+                 "tool's own, exported), so memory units match the segments the CAT tool "
+                 "shows; 'omegat' = the bundled rules mirroring OmegaT's default English "
+                 "segmentation."),
+)  # fmt: skip
 
 header_option = click.option("--header", is_flag=True, help="TSV: write a header row.")
 
@@ -56,13 +119,15 @@ parallel_options = stack(
     click.option("--windows", type=click.Choice(["encode", "compose"]), default="encode",
                  **_CHOICE, help="Multi-sentence windows: re-encode their text (accurate) or "
                  "sum sentence vectors (faster)."),
-    click.option("--max-src", default=4, **_CHOICE, help="Most source sentences per bead."),
-    click.option("--max-tgt", default=4, **_CHOICE, help="Most target sentences per bead."),
-    click.option("--max-total", type=int, default=None,
+    click.option("--max-src", default=4, type=click.IntRange(1, 6), **_CHOICE,
+                 help="Most source sentences per bead."),
+    click.option("--max-tgt", default=4, type=click.IntRange(1, 6), **_CHOICE,
+                 help="Most target sentences per bead."),
+    click.option("--max-total", type=click.IntRange(2, 12), default=None,
                  help="Most sentences per bead, both sides together (5 allows 1-4, 2-3, 3-2, "
                  "4-1). Default: 5 where the costs are fitted (see --costs), else 4. Lower is "
                  "faster: each window size is one more embedding pass."),
-    click.option("--skip-cost", type=float, default=None,
+    click.option("--skip-cost", type=FiniteFloat(low=0.0), default=None,
                  help="Cost of leaving a sentence unaligned (default: calibrated per document). "
                  "Lower leaves more sentences unaligned. Implies --costs fixed."),
     click.option("--costs", type=click.Choice(["auto", "fixed", "fitted"]), default="auto",
@@ -75,8 +140,10 @@ parallel_options = stack(
 model_options = stack(embed_options, parallel_options)
 
 tmx_options = stack(
-    click.option("--tmx-src-code", default=None, help="TMX language code of the source (en-US)."),
-    click.option("--tmx-tgt-code", default=None, help="TMX language code of the target (ko-KR)."),
+    click.option("--tmx-src-code", default=None, type=LANG,
+                 help="TMX language code of the source (default: en-US for en)."),
+    click.option("--tmx-tgt-code", default=None, type=LANG,
+                 help="TMX language code of the target (default: ko-KR for ko)."),
     click.option("--tmx-include-unaligned", is_flag=True,
                  help="TMX: also write units with one side only."),
     click.option("--tmx-props", type=click.Choice(["none", "minimal", "full"]),
@@ -86,4 +153,15 @@ tmx_options = stack(
     click.option("--tmx-dedupe", is_flag=True,
                  help="TMX: drop duplicate (source, target) pairs (ignoring case, width, "
                  "spacing)."),
+    click.option("--tmx-trados", is_flag=True,
+                 help="TMX: add the props Trados Studio reads (x-Origin Alignment; reviewed "
+                 "rows confirmed in `aligner review` get quality 100 and ApprovedTranslation)."),
+)  # fmt: skip
+
+# The review editor (aligner review, aligner align --review): a local web page.
+review_options = stack(
+    click.option("--port", type=click.IntRange(0, 65535), default=0,
+                 help="Port of the editor on 127.0.0.1 (default: a free one)."),
+    click.option("--no-browser", is_flag=True,
+                 help="Print the editor's link without opening a browser."),
 )  # fmt: skip

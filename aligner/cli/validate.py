@@ -10,10 +10,10 @@ from .common import run_options
 
 
 @click.command("validate")
-@click.argument("tmx_file", type=click.Path(dir_okay=False))
+@click.argument("tmx_file", type=click.Path())
 @click.option(
     "--dtd",
-    type=click.Path(dir_okay=False, exists=True),
+    type=click.Path(),
     default=None,
     help="Also validate against this DTD (e.g. tmx14.dtd); the other checks need none.",
 )

@@ -1,6 +1,15 @@
 """On-disk embedding cache keyed by (model id, sha256 of text): books take minutes to embed.
 
 SQLite (stdlib) gives atomic writes and safe concurrent readers without another dependency.
+The cache is an optimisation, never a reason to stop: on any cache error (an unwritable
+folder, a full disk, a damaged file, a vector of the wrong length) it warns once, naming the
+file, moves a damaged file aside (``embeddings.sqlite.damaged-<time>``) and carries on without
+it; vectors of the wrong length, or whose checksum does not match, are recomputed.
+
+Vectors live in table ``vec`` with a CRC-32 of their bytes: SQLite notices damage to its own
+pages, not to the bytes of a stored value, and a flipped bit in a vector would otherwise be
+served as a valid embedding. Rows of the earlier table ``emb`` (no checksum) are read when
+``vec`` lacks a key and copied over with their checksum.
 """
 
 from __future__ import annotations
@@ -8,9 +17,19 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
+import warnings
+import zlib
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
+
+FILE = "embeddings.sqlite"
+# sqlite's words for a file that is not (or no longer) a database
+_DAMAGED = ("malformed", "not a database", "file is encrypted", "database corrupt")
+_VEC_COLUMNS = "k BLOB PRIMARY KEY, v BLOB NOT NULL, crc INTEGER NOT NULL"
+QUERY_CHUNK = 500  # keys per SELECT ... IN (...): well below sqlite's variable limit
 
 
 def default_cache_dir() -> Path:
@@ -22,8 +41,14 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("aligner"))
 
 
+def _describe(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror.lower()}: {error.filename}" if error.filename else error.strerror
+    return str(error)
+
+
 def _key(model_id: str, text: str) -> bytes:
-    return hashlib.sha256(f"{model_id}\x00{text}".encode()).digest()
+    return hashlib.sha256(f"{model_id}\x00{text}".encode("utf-8", "surrogatepass")).digest()
 
 
 class CachedEmbedder:
@@ -32,10 +57,11 @@ class CachedEmbedder:
     def __init__(self, inner, cache_dir: str | Path | None = None):
         self.inner = inner
         self.model_id = inner.model_id
-        self.path = Path(cache_dir or default_cache_dir()) / "embeddings.sqlite"
+        self.path = Path(cache_dir or default_cache_dir()) / FILE
         self.hits = 0
         self.misses = 0
-        self._db = None
+        self._db = None  # None: not opened yet; False: given up for this run
+        self._legacy = False  # the file also holds the earlier table without checksums
 
     def _conn(self) -> sqlite3.Connection | None:
         if self._db is None:
@@ -43,40 +69,132 @@ class CachedEmbedder:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30)
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS emb (k BLOB PRIMARY KEY, v BLOB)")
+                db.execute(f"CREATE TABLE IF NOT EXISTS vec ({_VEC_COLUMNS})")
+                legacy = "SELECT 1 FROM sqlite_master WHERE type='table' AND name='emb'"
+                self._legacy = db.execute(legacy).fetchone() is not None
                 self._db = db
-            except (OSError, sqlite3.Error):
-                self._db = False  # an unwritable cache must never stop an alignment
+            except (OSError, sqlite3.Error) as e:
+                self._give_up(e)
         return self._db or None
+
+    def _give_up(self, error: Exception) -> None:
+        """Warn once, move a damaged file aside, and go on without the cache."""
+        if self._db:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = False
+        message = _describe(error)
+        if any(word in message.lower() for word in _DAMAGED):
+            aside = self.path.with_name(f"{FILE}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                os.replace(self.path, aside)
+                for extra in ("-wal", "-shm"):
+                    Path(f"{self.path}{extra}").unlink(missing_ok=True)
+                where = f"moved it to {aside.name}"
+            except OSError:
+                where = "could not move it aside"
+            warnings.warn(f"embedding cache {self.path} is damaged ({message}); {where} and "
+                          "carry on without it", stacklevel=3)  # fmt: skip
+            return
+        warnings.warn(
+            f"embedding cache {self.path} cannot be used ({message}); carrying on without it "
+            "(set ALIGNER_CACHE_DIR to a writable folder)",
+            stacklevel=3,
+        )
+
+    def _select(self, db, table: str, cols: str, keys: list[bytes]):
+        for i in range(0, len(keys), QUERY_CHUNK):
+            chunk = keys[i : i + QUERY_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from db.execute(f"SELECT {cols} FROM {table} WHERE k IN ({marks})", chunk)
+
+    def _lookup(self, db, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """Cached vectors of ``keys``; damaged ones (checksum, size) are dropped, legacy rows
+        copied into the checksummed table."""
+        found: dict[bytes, np.ndarray] = {}
+        uniq = list(dict.fromkeys(keys))
+        damaged = []
+        for k, v, crc in self._select(db, "vec", "k, v, crc", uniq):
+            if zlib.crc32(v) != crc or len(v) % 4:
+                damaged.append(k)
+            else:
+                found[k] = np.frombuffer(v, dtype=np.float32)
+        if self._legacy:
+            missing = [k for k in uniq if k not in found]
+            old = [(k, v) for k, v in self._select(db, "emb", "k, v", missing) if len(v) % 4 == 0]
+            found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in old)
+            if old:
+                self._store(db, [k for k, _ in old], [found[k] for k, _ in old])
+        if damaged:
+            self._delete(db, damaged)
+            warnings.warn(f"embedding cache {self.path}: {len(damaged)} damaged vectors were "
+                          "recomputed", stacklevel=4)  # fmt: skip
+        return found
+
+    def _delete(self, db, keys: list[bytes]) -> None:
+        with db:
+            db.executemany("DELETE FROM vec WHERE k = ?", [(k,) for k in keys])
+            if self._legacy:
+                db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in keys])
+
+    def _drop_wrong_length(self, db, found: dict, dim: int | None) -> None:
+        """Vectors whose length differs from the rest (or from the model's) are recomputed."""
+        if not found:
+            return
+        dim = dim or Counter(len(v) for v in found.values()).most_common(1)[0][0]
+        bad = [k for k, v in found.items() if len(v) != dim]
+        if not bad:
+            return
+        for k in bad:
+            del found[k]
+        self._delete(db, bad)
+        warnings.warn(f"embedding cache {self.path}: {len(bad)} vectors of the wrong length "
+                      "were recomputed", stacklevel=3)  # fmt: skip
 
     def encode(self, texts: list[str]) -> np.ndarray:
         db = self._conn()
-        if db is None:
+        if db is None or not texts:
             self.misses += len(texts)
             return self.inner.encode(texts)
         keys = [_key(self.model_id, t) for t in texts]
-        found: dict[bytes, np.ndarray] = {}
-        uniq = list(dict.fromkeys(keys))
-        for i in range(0, len(uniq), 500):
-            chunk = uniq[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            q = f"SELECT k, v FROM emb WHERE k IN ({marks})"
-            for k, v in db.execute(q, chunk):
-                found[k] = np.frombuffer(v, dtype=np.float32)
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        todo_uniq = list(dict.fromkeys(keys[i] for i in todo))
-        self.hits += len(texts) - len(todo)
-        self.misses += len(todo)
-        if todo_uniq:
+        try:
+            found = self._lookup(db, keys)
+            self._drop_wrong_length(db, found, None)
+        except sqlite3.Error as e:
+            self._give_up(e)
+            return self.encode(texts)
+        todo = list(dict.fromkeys(k for k in keys if k not in found))
+        self.hits += sum(k in found for k in keys)
+        self.misses += len(keys) - sum(k in found for k in keys)
+        if todo:
             first = {k: i for i, k in reversed(list(enumerate(keys)))}
-            new = self.inner.encode([texts[first[k]] for k in todo_uniq])
-            with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                    [(k, new[n].astype(np.float32).tobytes()) for n, k in enumerate(todo_uniq)],
-                )
-            for n, k in enumerate(todo_uniq):
-                found[k] = new[n]
-        if not texts:
-            return self.inner.encode(texts)
+            new = np.asarray(self.inner.encode([texts[first[k]] for k in todo]), np.float32)
+            if found and len(next(iter(found.values()))) != new.shape[1]:
+                return self._recompute_all(texts, new.shape[1])
+            self._store(db, todo, new)
+            found.update(zip(todo, new, strict=True))
         return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def _store(self, db, keys: list[bytes], vecs) -> None:
+        try:
+            blobs = [np.asarray(v, dtype=np.float32).tobytes() for v in vecs]
+            rows = [(k, b, zlib.crc32(b)) for k, b in zip(keys, blobs, strict=True)]
+            with db:
+                db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?, ?)", rows)
+        except sqlite3.Error as e:  # a full disk: keep the vectors, stop caching
+            self._give_up(e)
+
+    def _recompute_all(self, texts: list[str], dim: int) -> np.ndarray:
+        """Cached vectors of another length than the model's: all of them are stale."""
+        db = self._conn()
+        keys = list(dict.fromkeys(_key(self.model_id, t) for t in texts))
+        if db is not None:
+            try:
+                self._delete(db, keys)
+            except sqlite3.Error as e:
+                self._give_up(e)
+        warnings.warn(f"embedding cache {self.path}: cached vectors did not have the model's "
+                      f"length {dim}; recomputed them", stacklevel=3)  # fmt: skip
+        return self.encode(texts)

@@ -12,22 +12,24 @@ from .metrics import Beads, score_documents
 
 def load_eval_set(path: str | Path) -> list[dict]:
     """Read the eval JSONL format: id, src_lang, tgt_lang, src, tgt, gold."""
-    p = Path(path)
-    if not p.exists():
-        raise AlignerError(f"{path}: no such file.")
+    from ..read.decode import read_bytes
+
+    try:
+        text = read_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise AlignerError(f"{path}: not UTF-8; an eval set is UTF-8 JSON lines.") from None
     docs = []
-    with p.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                d["src"], d["tgt"], d["gold"]  # noqa: B018 - presence check
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise AlignerError(
-                    f"{path}:{n}: not an eval record (needs JSON with src, tgt, gold)."
-                ) from None
-            docs.append(d)
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            ok = all(isinstance(d.get(k), list) for k in ("src", "tgt", "gold"))
+        except (json.JSONDecodeError, RecursionError, AttributeError):
+            ok = False
+        if not ok:
+            raise AlignerError(f"{path}:{n}: not an eval record (needs JSON with src, tgt, gold).")
+        docs.append(d)
     if not docs:
         raise AlignerError(f"{path}: no documents in the file.")
     return docs

@@ -1,5 +1,6 @@
-"""Convert our TSV/JSONL (possibly edited by a reviewer) to TMX, Moses, TSV or JSONL without
-aligning again. Rows keep their text, score, type and ids as written in the input."""
+"""Convert our TSV/JSONL/XLSX (possibly edited by a reviewer) to TMX, Moses, TSV, JSONL or
+XLSX without aligning again. Rows keep their text, score, type and ids as written in the input;
+whatever reading had to change (a spreadsheet's quoting) is returned as ``changes``."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ def convert(
     **options,
 ) -> dict:
     """Read ``in_path`` and write ``out_path`` (never over the input); ``options`` go to the
-    writer (see :func:`aligner.formats.write`). Returns counts: ``rows`` read, ``written``."""
+    writer (see :func:`aligner.formats.write`). Returns counts (``rows`` read, ``written``)
+    and ``changes``: one line per thing reading had to change, for the user to check."""
     table = read(in_path, in_fmt)
     table = replace(table, src_lang=src_lang or table.src_lang, tgt_lang=tgt_lang or table.tgt_lang)
     stats = write(table, out_path, out_fmt, **options)
-    return {"rows": len(table.units), **stats}
+    return {"rows": len(table.units), **stats, "changes": list(table.changes)}

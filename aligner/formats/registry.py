@@ -17,9 +17,11 @@ from ..errors import AlignerError
 from ._io import check_outputs, write_text_output
 from .jsonl import read_jsonl, render_jsonl
 from .moses import moses_paths, write_moses
+from .parquet import read_parquet, write_parquet
 from .tmx import write_tmx
 from .tsv import read_tsv, render_tsv
 from .units import Table, as_table
+from .xlsx import read_xlsx, write_xlsx
 
 
 def _html(result, **options) -> tuple[str, dict]:
@@ -52,10 +54,17 @@ FORMATS: dict[str, Format] = {
         Format("jsonl", (".jsonl",), render=render_jsonl),
         Format("tmx", (".tmx",), write=write_tmx),
         Format("moses", (".moses",), write=write_moses, paths=_moses_paths),
+        Format("xlsx", (".xlsx",), write=write_xlsx),
+        Format("parquet", (".parquet",), write=write_parquet),
         Format("html", (".html", ".htm"), render=_html, needs_alignment=True),
     )
 }
-READERS = {"tsv": ((".tsv", ".txt"), read_tsv), "jsonl": ((".jsonl",), read_jsonl)}
+READERS = {
+    "tsv": ((".tsv", ".txt"), read_tsv),
+    "jsonl": ((".jsonl",), read_jsonl),
+    "xlsx": ((".xlsx",), read_xlsx),
+    "parquet": ((".parquet",), read_parquet),
+}
 
 
 def format_for(path: str | Path, explicit: str | None = None) -> str:
@@ -65,7 +74,8 @@ def format_for(path: str | Path, explicit: str | None = None) -> str:
         raise AlignerError(f"unknown format {explicit!r}; use one of {', '.join(FORMATS)}.")
     if path == "-" and explicit and FORMATS[explicit].render is None:
         raise AlignerError(
-            f"{'TMX' if explicit == 'tmx' else explicit.capitalize()} output cannot go to "
+            f"{explicit.upper() if explicit in ('tmx', 'xlsx') else explicit.capitalize()} output "
+            "cannot go to "
             "stdout; give -o FILE (stdout takes TSV or JSONL)."
         )
     if explicit:
@@ -139,12 +149,14 @@ def _subject(result, f: Format):
 
 
 def read(path: str | Path, fmt: str | None = None) -> Table:
-    """Rows of our TSV or JSONL (edited or not) as a Table."""
+    """Rows of our TSV, JSONL or XLSX (edited or not), or Parquet, as a Table; ``Table.changes``
+    says what reading them had to change (a spreadsheet's quoting, a number in a text cell)."""
     ext = Path(path).suffix.lower()
     fmt = fmt or next((name for name, (exts, _) in READERS.items() if ext in exts), None)
     if fmt not in READERS:
         raise AlignerError(
-            f"{path}: cannot tell the input format; use a .tsv or .jsonl file or pass --from."
+            f"{path}: cannot tell the input format; use a .tsv, .jsonl, .xlsx or .parquet file "
+            "or pass --from."
         )
     return READERS[fmt][1](path)
 

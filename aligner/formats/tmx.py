@@ -4,10 +4,24 @@ Choices follow what importers check: version "1.4" (the DTD fixes it), all seven
 header attributes, ``srclang`` equal to the source ``xml:lang``, region-qualified codes by
 default (Trados skips units whose language does not match the TM), no empty ``<seg>``, and no
 XML-illegal control characters (a vertical tab pasted from Word breaks memoQ/Trados imports).
+
+One ``<tu>`` per line, indented: line-based readers (Perl's XML::TMX, ``grep -c '<tu>'``) read
+0 units from a memory written on one line. A segment's text is kept as it is, spaces and line
+breaks included: OmegaT matches a unit only when its text equals the segment character for
+character (measured: a doubled or trailing space, or a space for a line break, and no match),
+and its default text filter keeps the line breaks of a paragraph in its segments. Line breaks
+are written as ``&#10;``, so each unit stays on its line.
+
+Reviewed units: a confirmed unit carries ``<prop type="x-status">confirmed</prop>``; rejected
+units are left out (a memory holds only pairs someone may reuse). ``trados=True`` adds what
+Trados Studio reads from its own TMX: ``x-Origin`` Alignment, ``x-ConfirmationLevel``
+ApprovedTranslation for confirmed units, and the alignment quality (0-100), which Trados'
+alignment editor sets to 100 for every pair a reviewer confirms.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from datetime import UTC, datetime
@@ -16,23 +30,46 @@ from pathlib import Path
 from lxml import etree
 
 from .._version import __version__
+from ..errors import AlignerError
 from ._io import atomic_path
-from .units import Table, dedupe_units
+from .units import Table, dedupe_units, keep_unit
 
 DEFAULT_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja": "ja-JP"}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 SEGMENT_WARN_CHARS = 2000
+# Indentation of the body's units: a reader of the file sees one unit per line.
+_UNIT_INDENT = "\n    "
+# Trados' alignment editor gives every connection a reviewer confirms a quality of 100 (RWS
+# documentation, "Color codes and tooltips for alignment connections"); unconfirmed units get
+# their similarity as a percentage. A user field of Trados' TMX form ``x-name:type``.
+TRADOS_QUALITY_PROP = "x-AlignmentQuality:Integer"
+CONFIRMED_QUALITY = 100
 
 
 def language_code(lang: str) -> str:
     return DEFAULT_CODES.get(lang.lower(), lang)
 
 
-def clean_segment(text: str) -> tuple[str, int]:
-    """Text safe for XML 1.0 and one line long; returns (text, illegal characters removed)."""
+def clean_segment(text: str, exact: bool = False) -> tuple[str, int]:
+    """Text safe for XML 1.0, trimmed, white space collapsed to single spaces (``exact``: kept
+    as it is, line breaks too: a CAT tool matches a segment only character for character,
+    OmegaT 3.6 even refuses a doubled space); returns (text, illegal characters removed)."""
     cleaned, n = _ILLEGAL.subn("", text)
+    if exact:
+        return cleaned.strip(), n
     return _SPACES.sub(" ", cleaned).strip(), n
+
+
+def _seg(parent, text: str) -> None:
+    """A <seg> whose line breaks are character references, so the unit stays on one line."""
+    seg = etree.SubElement(parent, "seg")
+    lines = text.split("\n")
+    seg.text = lines[0]
+    for line in lines[1:]:
+        ref = etree.Entity("#10")
+        ref.tail = line
+        seg.append(ref)
 
 
 TMX_PROPS = ("none", "minimal", "full")
@@ -51,13 +88,16 @@ def write_tmx(
     dedupe: bool = False,
     source_file: str | None = None,
     target_file: str | None = None,
+    trados: bool = False,
 ) -> dict:
     """Write TMX 1.4; returns counts (units written, skipped, duplicates, illegal characters).
 
     ``props``: 'none', 'minimal' (x-score, x-alignment-type) or 'full' (also x-src-ids,
     x-tgt-ids, x-source-file, x-target-file). ``dedupe`` drops exact duplicates of the
     normalised (source, target) pair, keeping the first. Codes default to region-qualified
-    forms of the table's languages (en → en-US).
+    forms of the table's languages (en → en-US). Rejected units are never written; confirmed
+    ones are kept whatever ``min_score`` says and marked (x-status, and with ``trados`` the
+    props Trados Studio reads).
     """
     if props not in TMX_PROPS:
         raise ValueError(f"props must be one of {TMX_PROPS}, not {props!r}")
@@ -65,17 +105,15 @@ def write_tmx(
     tgt_code = tgt_code or language_code(table.tgt_lang)
     kept, stats = _select(table.units, include_unaligned, min_score, dedupe)
     files = {"x-source-file": source_file, "x-target-file": target_file}
-    with atomic_path(path) as tmp, etree.xmlfile(str(tmp), encoding="utf-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        with xf.element("tmx", version="1.4"):
-            xf.write(_header(src_code, table.signature, props, table.meta.get("mode_choice")))
-            with xf.element("body"):
-                for unit in kept:
-                    tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
-                    if tu is not None:
-                        xf.write(tu)
-                        stats["units"] += 1
+    with atomic_path(path) as tmp, open(tmp, "wb") as out:
+        try:
+            with etree.xmlfile(out, encoding="utf-8") as xf:
+                xf.write_declaration()
+                xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+                _body(xf, table, kept, (src_code, tgt_code, props, files, trados), stats)
+            out.write(b"\n")
+        except etree.SerialisationError as e:  # lxml's own write errors (a full disk)
+            raise AlignerError(f"{path}: cannot write ({_io_reason(e)}).") from None
     stats["written"] = stats["units"]
     if stats["long_segments"]:
         warnings.warn(
@@ -86,15 +124,44 @@ def write_tmx(
     return stats
 
 
+def _io_reason(e: Exception) -> str:
+    text = str(e)
+    return "no space left on the device" if "ENOSPC" in text else f"write failed: {text}"
+
+
+def _body(xf, table: Table, kept, how, stats: dict) -> None:
+    """<tmx>: the header, then one indented line per unit."""
+    src_code, tgt_code, props, files, trados = how
+    with xf.element("tmx", version="1.4"):
+        xf.write("\n  ")
+        xf.write(_header(src_code, table.signature, props, table.meta.get("mode_choice")))
+        xf.write("\n  ")
+        with xf.element("body"):
+            for unit in kept:
+                tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
+                if tu is not None and trados:
+                    _trados_props(tu, unit)
+                if tu is not None:
+                    xf.write(_UNIT_INDENT)
+                    xf.write(tu)
+                    stats["units"] += 1
+            xf.write("\n  ")
+        xf.write("\n")
+
+
 def _select(units, include_unaligned: bool, min_score: float | None, dedupe: bool):
     """The units to write, and the counts of those left out and why."""
     stats = {"units": 0, "skipped_unaligned": 0, "skipped_score": 0, "illegal_chars_removed": 0,
-             "long_segments": 0, "duplicates_removed": 0}  # fmt: skip
+             "long_segments": 0, "duplicates_removed": 0, "skipped_rejected": 0}  # fmt: skip
     kept = []
+    if min_score is not None and not math.isfinite(min_score):
+        raise AlignerError(f"min_score must be a finite number, not {min_score!r}.")
     for u in units:
-        if not u.aligned and not include_unaligned:
+        if u.status == "rejected":
+            stats["skipped_rejected"] += 1
+        elif not u.aligned and not include_unaligned:
             stats["skipped_unaligned"] += 1
-        elif min_score is not None and u.aligned and u.score < min_score:
+        elif not keep_unit(u, include_unaligned, min_score):
             stats["skipped_score"] += 1
         else:
             kept.append(u)
@@ -125,13 +192,20 @@ def _header(src_code: str, signature: str, props: str, choice: dict | None) -> e
 
 def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Element | None:
     """One <tu>: props first, then a <tuv> per non-empty side (None when both are empty)."""
-    src, n1 = clean_segment(unit.src_text)
-    tgt, n2 = clean_segment(unit.tgt_text)
+    src, n1 = clean_segment(unit.src_text, exact=True)
+    tgt, n2 = clean_segment(unit.tgt_text, exact=True)
     stats["illegal_chars_removed"] += n1 + n2
     tu = etree.Element("tu")
     if props != "none":
         etree.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.4f}"
         etree.SubElement(tu, "prop", type="x-alignment-type").text = clean_segment(unit.type)[0]
+    if props != "none":
+        for kind, value in unit.props:  # what the documents carried (subtitle timing)
+            value = clean_segment(value)[0]
+            if value:
+                etree.SubElement(tu, "prop", type=clean_segment(kind)[0]).text = value
+    if props != "none" and unit.status == "confirmed":
+        etree.SubElement(tu, "prop", type="x-status").text = unit.status
     if props == "full":
         full = {
             "x-src-ids": ",".join(map(str, unit.src_ids)),
@@ -150,6 +224,20 @@ def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Eleme
             stats["long_segments"] += 1
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(XML_LANG, code)
-        etree.SubElement(tuv, "seg").text = text
+        _seg(tuv, text)
         n_tuv += 1
     return tu if n_tuv else None
+
+
+def _trados_props(tu: etree._Element, unit) -> None:
+    """Trados Studio's origin, confirmation level and alignment quality, before the <tuv>s."""
+    confirmed = unit.status == "confirmed"
+    quality = CONFIRMED_QUALITY if confirmed else round(100 * min(max(unit.score, 0.0), 1.0))
+    props = [("x-Origin", "Alignment"), (TRADOS_QUALITY_PROP, str(quality))]
+    if confirmed:
+        props.insert(1, ("x-ConfirmationLevel", "ApprovedTranslation"))
+    first_tuv = tu.find("tuv")
+    for kind, value in props:
+        prop = etree.Element("prop", type=kind)
+        prop.text = value
+        first_tuv.addprevious(prop)

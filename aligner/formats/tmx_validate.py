@@ -15,19 +15,13 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import AlignerError
+from .langtags import valid_language_tag
 from .tmx import SEGMENT_WARN_CHARS, XML_LANG
 
 REQUIRED_HEADER = (
     "creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype",
 )  # fmt: skip
 SEGTYPES = {"block", "paragraph", "sentence", "phrase"}
-# BCP 47 shape (language[-script][-region][-variants]); private-use and grandfathered tags too.
-_LANG_TAG = re.compile(
-    r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
-    r"(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"
-    r"(?:-[A-WY-Za-wy-z\d](?:-[A-Za-z\d]{2,8})+)*(?:-[xX](?:-[A-Za-z\d]{1,8})+)?$"
-    r"|^[xX](?:-[A-Za-z\d]{1,8})+$"
-)
 _DATE = re.compile(r"^\d{8}T\d{6}Z$")
 _ILLEGAL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -42,10 +36,6 @@ class TmxReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def valid_language_tag(tag: str | None) -> bool:
-    return bool(tag) and bool(_LANG_TAG.match(tag))
 
 
 def _illegal_chars(raw: bytes) -> int:

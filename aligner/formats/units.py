@@ -3,11 +3,14 @@ TSV/JSONL (so a reviewer's edited spreadsheet can become a TMX without re-aligni
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..alignment import STATUSES
 from ..errors import AlignerError
+from ..segment.structure import merge_props
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,10 @@ class Unit:
     src_doc: str | None = None  # mining: the document each side came from
     tgt_doc: str | None = None
     cosine: float | None = None  # mining: the plain cosine beside the margin score
+    # what the documents carried, for TMX <prop>s: a subtitle cue's timing per side
+    # (("x-src-start", "00:00:01,000"), ("x-src-end", ...), ("x-tgt-start", ...), ...)
+    props: tuple[tuple[str, str], ...] = ()
+    status: str | None = None  # a reviewer's verdict: "confirmed", "rejected" or None
 
     @property
     def aligned(self) -> bool:
@@ -36,7 +43,10 @@ class Table:
     """What every writer takes: the units and what is known about them.
 
     ``meta`` is the JSONL metadata line ({} writes none); ``inputs`` are the files the units
-    were aligned or read from, which no output of the same run may overwrite.
+    were aligned or read from, which no output of the same run may overwrite; ``changes``
+    what reading them had to change. ``sentences`` (source and target sentence texts by id,
+    when known) lets JSONL keep the sentence boundaries inside n-m beads, so the review
+    editor can split them again after a reload.
     """
 
     units: list[Unit]
@@ -46,6 +56,10 @@ class Table:
     mode: str = "parallel"
     meta: dict = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    sentences: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # what reading the rows back had to change (a spreadsheet's quoting undone, a number
+    # typed into a text cell...), one line each, for `aligner convert` to report
+    changes: tuple[str, ...] = ()
 
 
 def units_from_alignment(alignment) -> Iterator[Unit]:
@@ -60,7 +74,17 @@ def units_from_alignment(alignment) -> Iterator[Unit]:
             src_doc[b.src_ids[0]] if src_doc and b.src_ids else None,
             tgt_doc[b.tgt_ids[0]] if tgt_doc and b.tgt_ids else None,
             next(cosines, None) if alignment.mode == "mining" and b.aligned else None,
+            props=_side_props("src", [alignment.src[i] for i in b.src_ids])
+            + _side_props("tgt", [alignment.tgt[j] for j in b.tgt_ids]),
+            status=b.status,
         )  # fmt: skip
+
+
+def _side_props(side: str, sentences) -> tuple[tuple[str, str], ...]:
+    """A bead side's document props (first start, last end), named for TMX."""
+    if not any(s.props for s in sentences):
+        return ()
+    return tuple((f"x-{side}-{k}", v) for k, v in merge_props(s.props for s in sentences))
 
 
 def as_table(result) -> Table:
@@ -78,20 +102,24 @@ def as_table(result) -> Table:
         meta["mode_choice"] = result.info["mode_choice"]
     paths = result.info.get("inputs", {})
     inputs = tuple(p for p in (paths.get("src_path"), paths.get("tgt_path")) if p)
+    sentences = (tuple(s.text for s in result.src), tuple(s.text for s in result.tgt))
     return Table(list(units_from_alignment(result)), result.src_lang, result.tgt_lang,
-                 result.signature, result.mode, meta, inputs)  # fmt: skip
+                 result.signature, result.mode, meta, inputs, sentences)  # fmt: skip
 
 
 def keep_unit(u: Unit, include_unaligned: bool = True, min_score: float | None = None) -> bool:
-    """Unaligned units only if asked for; aligned units only at or above ``min_score``."""
+    """Unaligned units only if asked for; aligned units only at or above ``min_score``, except
+    confirmed ones: a reviewer's confirmation outranks the model's score."""
     if not u.aligned:
         return include_unaligned
-    return min_score is None or u.score >= min_score
+    return min_score is None or u.score >= min_score or u.status == "confirmed"
 
 
 def select_units(
     units: Iterable[Unit], include_unaligned: bool = True, min_score: float | None = None
 ) -> list[Unit]:
+    if min_score is not None and not math.isfinite(min_score):
+        raise AlignerError(f"min_score must be a finite number, not {min_score!r}.")
     return [u for u in units if keep_unit(u, include_unaligned, min_score)]
 
 
@@ -133,11 +161,26 @@ def parse_ids(text: str, where: str) -> tuple[int, ...]:
         raise AlignerError(f"{where}: ids must be comma-separated numbers, got {text!r}.") from None
 
 
+def parse_status(text: str | None, where: str) -> str | None:
+    """A status cell or field read back: empty means not reviewed."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    if text not in STATUSES:
+        raise AlignerError(
+            f"{where}: status must be {' or '.join(STATUSES)} (or empty), got {text!r}."
+        )
+    return text
+
+
 def parse_score(text: str, where: str) -> float:
     try:
-        return float(text) if text.strip() else 0.0
+        score = float(text) if text.strip() else 0.0
     except ValueError:
-        raise AlignerError(f"{where}: score must be a number, got {text!r}.") from None
+        score = math.nan
+    if not math.isfinite(score):
+        raise AlignerError(f"{where}: score must be a finite number, got {text[:40]!r}.")
+    return score
 
 
 def type_of(src_ids, tgt_ids, src: str, tgt: str) -> str:

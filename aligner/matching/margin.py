@@ -4,7 +4,8 @@ A raw cosine is not comparable across sentences: some sentences ("hubs") are clo
 everything. Dividing by the mean similarity of each side's k nearest neighbours discounts them.
 Three callers need those means over differently shaped similarities: the parallel costs over
 a corridor of the alignment lattice, comparable mode over one dense matrix, and mining over
-row blocks of a matrix too large to hold. All three fold their cells through
+row blocks of a matrix too large to hold, or over top-k lists an index found and shards
+merged (:func:`topk_means`). All three fold their cells through
 :func:`_scan_topk` into running top-k lists, so the means are the same numbers whichever way
 the cells arrive.
 """
@@ -14,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from numba import njit
+
+from ..parallel.jit import njit
 
 INVALID = np.float32(-2.0)  # below any cosine: marks cells outside the lattice or corridor
 
 
-@njit(cache=True)
+@njit
 def _insert(best, i, v):  # pragma: no cover - compiled
     """Put v into list i of ``best`` (descending), dropping the smallest, if it belongs there."""
     k = best.shape[1]
@@ -31,7 +33,7 @@ def _insert(best, i, v):  # pragma: no cover - compiled
         best[i, p] = v
 
 
-@njit(cache=True)
+@njit
 def _scan_topk(sims, row0, col0, ncols, row_best, col_best):  # pragma: no cover - compiled
     """Fold similarities into running top-k lists (descending) of rows and columns.
 
@@ -56,7 +58,7 @@ def _scan_topk(sims, row0, col0, ncols, row_best, col_best):  # pragma: no cover
             _insert(col_best, j, v)
 
 
-@njit(cache=True)
+@njit
 def _means(best):  # pragma: no cover - compiled
     """Mean of each list's valid entries, summed best first; 1.0 where a list is empty."""
     out = np.zeros(best.shape[0])
@@ -117,9 +119,21 @@ def neighbour_means(
     return _means(rows).astype(np.float32), _means(cols).astype(np.float32)
 
 
+def topk_means(best: np.ndarray) -> np.ndarray:
+    """Neighbour means from top-k lists found by any search (an index, shards merged):
+    each row's mean over its valid entries, as the scans above compute it."""
+    return _means(np.ascontiguousarray(best, dtype=np.float64)).astype(np.float32)
+
+
 def apply_margin(sims: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Ratio margin of a block of cosines given its rows' and columns' neighbour means."""
-    denom = (r[:, None] + c[None, :]) / 2
+    return candidate_margin(sims, r, c[None, :])
+
+
+def candidate_margin(sims: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Ratio margin of each row's cosines ``sims`` (n × K) given the rows' means ``r`` (n,)
+    and the means ``c`` of the columns they are cosines to (n × K, or 1 × K for a block)."""
+    denom = (r[:, None] + c) / 2
     return sims / np.maximum(denom, 1e-6)
 
 

@@ -43,7 +43,10 @@ from ..progress import progress
 from ..read.collection import read_side
 from ..segment import Sentence, as_sentences, splitter_id
 from ..signature import signature
-from .margin import apply_margin, neighbour_means
+from .dedupe import first_occurrences
+from .knn import use_index
+from .margin import apply_margin, candidate_margin, neighbour_means, topk_means
+from .shards import embed_shards, regroup, split_rows, topk_lists
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,14 @@ class MineParams:
     mutual: bool = field(default=False, metadata={"sig": "mutual"})
     # rows per matrix product: memory is about block × m × 4 bytes; results do not depend on it
     block: int = field(default=1024, metadata={"sig": None})
+    # candidate search: 'exact' (every cosine), 'ivf' (a faiss index per shard) or 'auto'
+    # (exact up to knn.EXACT_MAX_CELLS = n × m, measured in benchmarks/scale.md)
+    index: str = field(default="auto", metadata={"sig": "index"})
+    # on a cluster or with an index, each sentence's margin-best partner is sought among its
+    # top `candidates` cosines (scale.md: 16 keep every exactly-selected pair at 100k)
+    candidates: int = field(default=16, metadata={"sig": "cand"})
+    # drop repeated sentences (same text after NFKC, case folding, spacing) before mining
+    dedupe: bool = field(default=True, metadata={"sig": "dedupe"})
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,25 @@ def mine_scores(x: np.ndarray, y: np.ndarray, k: int = 4, block: int = 1024) -> 
             bwd_cos[better] = sims[best, cols][better]
             update(b - a)
     return MineScores(fwd, fwd_margin, bwd, bwd_margin, fwd_cos, bwd_cos, r, c)
+
+
+def candidate_scores(fwd: tuple, bwd: tuple, k: int) -> MineScores:
+    """Best partners both ways among each sentence's top-K cosine neighbours (``fwd`` =
+    (values, ids) of each source row's top K targets, ``bwd`` the other way), the neighbour
+    means from the first ``k`` of each list."""
+    (fv, fi), (bv, bi) = fwd, bwd
+    r, c = topk_means(fv[:, :k]), topk_means(bv[:, :k])
+
+    def best(vals, ids, own, other):
+        margin = candidate_margin(vals, own, other[np.maximum(ids, 0)])
+        margin[ids < 0] = -np.inf
+        col = margin.argmax(axis=1)
+        rows = np.arange(len(vals))
+        return ids[rows, col], margin[rows, col], vals[rows, col]
+
+    f, fm, fc = best(fv, fi, r, c)
+    b, bm, bc = best(bv, bi, c, r)
+    return MineScores(f, fm.astype(np.float32), b, bm.astype(np.float32), fc, bc, r, c)
 
 
 def select_pairs(
@@ -180,32 +210,85 @@ def mine_sentences(
                  embedder, params, src_vecs, tgt_vecs)  # fmt: skip
 
 
+def _cosines(scores: MineScores, pairs) -> list[float]:
+    """Each selected pair's cosine: the one its forward or backward search found."""
+    return [round(float(scores.fwd_cos[i] if scores.fwd[i] == j else scores.bwd_cos[j]), 4)
+            for i, j, _ in pairs]  # fmt: skip
+
+
+def _scores(xs, ys, n: int, m: int, params: MineParams, client=None) -> MineScores:
+    """Exhaustive margins in this process up to the exact limit; past it, or on a cluster,
+    top-K candidates from sharded search (exact or IVF per shard)."""
+    approximate = use_index(params.index, n, m)
+    if client is None and not approximate:
+        return mine_scores(np.concatenate(xs[0]), np.concatenate(ys[0]), params.k, params.block)
+    kk = max(params.k, params.candidates)
+    with progress(2, "searching", unit="side") as update:
+        fwd = topk_lists(client, xs[0], ys[0], ys[1], kk, approximate, params.block)
+        update(1)
+        bwd = topk_lists(client, ys[0], xs[0], xs[1], kk, approximate, params.block)
+        update(1)
+    return candidate_scores(fwd, bwd, params.k)
+
+
+def _shards(client, texts, vecs, embedder, lang: str, options: dict):
+    """(shards, sizes) of one side's vectors: given, embedded here, or embedded on the
+    workers (where they stay)."""
+    if vecs is None and client is not None:
+        futures, sizes = embed_shards(client, texts, **options)
+        return regroup(client, futures, sizes)
+    if vecs is None:
+        with progress(len(texts), f"embedding {lang}") as update:
+            vecs = encode_all(embedder, texts, update)
+    parts = split_rows(np.asarray(vecs, dtype=np.float32))
+    if client is not None:
+        parts = client.scatter(parts)
+    return parts, [len(p) for p in parts]
+
+
 def _mine(s_sents, t_sents, src_lang, tgt_lang, embedder, params, src_vecs=None, tgt_vecs=None,
-          split=None) -> Alignment:  # fmt: skip
+          split=None, client=None) -> Alignment:  # fmt: skip
     params = params or MineParams()
     t0 = time.perf_counter()
-    if src_vecs is None or tgt_vecs is None:
+    n_all, m_all = len(s_sents), len(t_sents)
+    ks = first_occurrences([s.text for s in s_sents]) if params.dedupe else np.arange(n_all)
+    kt = first_occurrences([s.text for s in t_sents]) if params.dedupe else np.arange(m_all)
+    if (src_vecs is None or tgt_vecs is None) and client is None:
         embedder = embedder or load_embedder()
-    if src_vecs is None:
-        src_vecs = _embed(s_sents, embedder, src_lang)
-    if tgt_vecs is None:
-        tgt_vecs = _embed(t_sents, embedder, tgt_lang)
+    options, model_id = _embed_options(embedder, src_vecs is not None and tgt_vecs is not None)
+    xs = _shards(client, [s_sents[i].text for i in ks], None if src_vecs is None else
+                 np.asarray(src_vecs)[ks], embedder, src_lang, options)  # fmt: skip
+    ys = _shards(client, [t_sents[j].text for j in kt], None if tgt_vecs is None else
+                 np.asarray(tgt_vecs)[kt], embedder, tgt_lang, options)  # fmt: skip
     t_embed = time.perf_counter()
-    scores = mine_scores(src_vecs, tgt_vecs, params.k, params.block)
-    pairs = select_pairs(scores, params.threshold, params.mutual, params.min_cosine)
+    scores = _scores(xs, ys, len(ks), len(kt), params, client)
+    found = select_pairs(scores, params.threshold, params.mutual, params.min_cosine)
     t_score = time.perf_counter()
-    beads = fill_unaligned((Bead((i,), (j,), round(s, 4)) for i, j, s in pairs),
-                           len(s_sents), len(t_sents))  # fmt: skip
-    cosine = [round(float(src_vecs[i] @ tgt_vecs[j]), 4) for i, j, _ in pairs]
-    model_id = getattr(embedder, "model_id", "?") if embedder is not None else "precomputed"
+    pairs = [(int(ks[i]), int(kt[j]), s) for i, j, s in found]
+    beads = fill_unaligned((Bead((i,), (j,), round(s, 4)) for i, j, s in pairs), n_all, m_all)
     info = {
         "params": asdict(params),
-        "cosine": cosine,
+        "cosine": _cosines(scores, found),
+        "duplicates": {"src": n_all - len(ks), "tgt": m_all - len(kt)},
         "timings": {"embed": t_embed - t0, "score": t_score - t_embed,
                     "total": time.perf_counter() - t0},
     }  # fmt: skip
     sig = signature("mining", model_id, params, split)
     return Alignment(beads, s_sents, t_sents, src_lang, tgt_lang, sig, info, mode="mining")
+
+
+def _embed_options(embedder, precomputed: bool) -> tuple[dict, str]:
+    """What workers need to load the same model as ``embedder``, and the model id the
+    signature records."""
+    if embedder is None:
+        from ..embed.usem3 import USEEmbedder
+
+        return {}, "precomputed" if precomputed else USEEmbedder().model_id
+    inner = getattr(embedder, "inner", embedder)
+    path = getattr(inner, "name_or_path", None)
+    options = {"model": f"st:{path}" if path else "usem3",
+               "threads": getattr(inner, "threads", 1), "cache": inner is not embedder}  # fmt: skip
+    return options, getattr(embedder, "model_id", "?")
 
 
 def mine_files(
@@ -219,12 +302,17 @@ def mine_files(
     presplit: bool = False,
     encoding: str | None = None,
     force: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client=None,
 ) -> Alignment:
     """Mine two files or two folders of ``.txt`` documents (all sentences pooled per side).
 
     Each side goes through the input checks of ``aligner align`` (its language, damaged UTF-8;
     ``force`` skips the language check). The result's ``info["src_doc"]``/``info["tgt_doc"]``
     give each sentence's document name (its path relative to the folder, or the file name).
+    ``workers`` (a LocalCluster of that many processes), ``scheduler`` (an existing Dask
+    cluster) or ``client``: embed on the workers and search there in shards.
     """
     src = read_side(src_path, src_lang, presplit=presplit, encoding=encoding, force=force,
                     option="--src-lang")  # fmt: skip
@@ -234,8 +322,18 @@ def mine_files(
         empty = src_path if not src.sentences else tgt_path
         raise AlignerError(f"{empty}: no sentences found; nothing to mine.")
     split = None if presplit else f"{splitter_id(src_lang)}+{splitter_id(tgt_lang)}"
-    result = _mine(src.sentences, tgt.sentences, src_lang, tgt_lang, embedder, params,
-                   split=split)  # fmt: skip
+    if workers is None and scheduler is None and client is None:
+        result = _mine(src.sentences, tgt.sentences, src_lang, tgt_lang, embedder, params,
+                       split=split)  # fmt: skip
+    else:
+        from ..batch.cluster import connect
+        from ..batch.work import BatchOptions, LoadModel
+
+        options, _ = _embed_options(embedder or load_embedder(), False)
+        with connect(workers, scheduler, client=client) as c:
+            c.register_plugin(LoadModel(BatchOptions(**options)), name=LoadModel.name)
+            result = _mine(src.sentences, tgt.sentences, src_lang, tgt_lang, embedder, params,
+                           split=split, client=c)  # fmt: skip
     result.info.update(src_doc=src.docs, tgt_doc=tgt.docs)
     result.warnings.extend(src.warnings + tgt.warnings)
     return result

@@ -18,6 +18,7 @@ from ..progress import progress
 from ..segment import Sentence, as_sentences
 from ..signature import signature
 from . import doc_model
+from .boundaries import boundary_weights, crossing_costs
 from .corridor import find_corridor, full_corridor, touches_edge
 from .costs import CostParams, bead_features, fixed_costs
 from .dp import bead_dp
@@ -25,6 +26,10 @@ from .similarity import corridor_sims
 
 # Corridor widenings tried when the path hugs an edge (each doubles the radius).
 MAX_WIDENINGS = 3
+# A widening may jump to the whole lattice when the corridor is already a quarter of it, but
+# never beyond this many cells (ten bead types of float32 costs: ~1 GB); longer documents keep
+# widening the band, so memory stays proportional to the input.
+MAX_FULL_CELLS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,9 @@ def align_sentences(
     types = params.bead_types(params.costs.fits(n, m))
     with progress(len(types) + 1, "aligning", unit="step") as update:
         beads_raw, sims, lo, costs_info = align_embeddings(
-            src_win, tgt_win, src_len, tgt_len, params, progress=update
-        )
+            src_win, tgt_win, src_len, tgt_len, params, progress=update,
+            breaks=(boundary_weights(src_s), boundary_weights(tgt_s)),
+        )  # fmt: skip
     timings["align"] = time.perf_counter() - t0
     beads = [_bead(s0, s1, t0_, t1, sims, lo) for s0, s1, t0_, t1 in beads_raw]
     info = {"timings": timings, **costs_info}
@@ -133,8 +139,12 @@ def align_embeddings(
     tgt_len: np.ndarray,
     params: AlignParams,
     progress=None,
+    breaks=(None, None),
 ):
     """The alignment step alone (embeddings given): corridor, costs, DP, widening if needed.
+
+    ``breaks``: each side's paragraph-boundary weights (:func:`boundaries.boundary_weights`),
+    soft boundaries the beads pay to cross.
 
     Returns (beads as (src_start, src_end, tgt_start, tgt_end), {bead type: corridor cosines},
     lo, info).
@@ -145,10 +155,17 @@ def align_embeddings(
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress)
+        return _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress, breaks)
 
 
-def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
+def _with_boundaries(costs, skip, breaks, lo, width, types, params):
+    extra = crossing_costs(breaks, lo, width, types, params.costs.boundary_weight * skip)
+    if extra is not None:
+        np.add(costs, extra, out=costs)
+    return costs
+
+
+def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress, breaks):
     n, m = len(src_len), len(tgt_len)
     usable = params.bead_types(params.costs.fits(n, m))
     types = [(a, b) for a, b in usable if a in src_win and b in tgt_win]
@@ -163,13 +180,15 @@ def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
                 progress(1)
         feats, ratio = bead_features(sims, lo, hi, src_len, tgt_len, params.costs)
         costs, skip = fixed_costs(feats, n, m, params.costs)
+        costs = _with_boundaries(costs, skip, breaks, lo, width, types, params)
         beads, total = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
         if progress and attempt == 0:
             progress(1)
         if attempt == MAX_WIDENINGS or not touches_edge(beads, lo, hi, m):
             break
         radius *= 2
-        if (n + 1) * (m + 1) <= 4 * width * (n + 1):
+        cells = (n + 1) * (m + 1)
+        if cells <= 4 * width * (n + 1) and cells <= MAX_FULL_CELLS:
             lo, hi = full_corridor(n, m)
         else:
             lo, hi = find_corridor(src_win[1], tgt_win[1], radius)
@@ -178,6 +197,7 @@ def _align_embeddings(src_win, tgt_win, src_len, tgt_len, params, progress):
         for _ in range(params.costs.fit_rounds):
             model = doc_model.fit(feats, beads, lo, length_law=params.costs.fit_length)
             costs, skip = doc_model.model_costs(feats, model, n, params.costs.fit_gain_weight)
+            costs = _with_boundaries(costs, skip, breaks, lo, width, types, params)
             beads, total = bead_dp(lo, hi, costs, types, np.full(n, skip), np.full(m, skip))
         info.update(costs="fitted", skip_cost=skip, bead_prior=_prior_info(model))
     info = {**info, "corridor_width": int((hi - lo).max()) + 1, "cost": total}

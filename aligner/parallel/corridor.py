@@ -16,6 +16,9 @@ from .similarity import corridor_sims
 
 # Below this many lattice cells the whole matrix is the corridor.
 FULL_LIMIT = 1_500_000
+# At most this many corridor cells (rows × widest row): the cost arrays of ten bead types stay
+# near a gigabyte whatever the texts.
+MAX_CELLS = 8_000_000
 _COARSE_BEADS = [(1, 1), (1, 2), (2, 1)]
 _COARSE_SKIP = 0.35  # pairing wins over two skips when cos > 0.3
 
@@ -83,7 +86,26 @@ def find_corridor(
         return full_corridor(n, m)
     points = _coarse_path(_downsample(src), _downsample(tgt), radius)
     fine = [(min(2 * i, n), min(2 * j, m)) for i, j in points]
-    return corridor_from_points(fine, n, m, radius)
+    return bounded(*corridor_from_points(fine, n, m, radius), n, m)
+
+
+def bounded(lo: np.ndarray, hi: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The corridor as it is, or, when it is wider than MAX_CELLS allow, a band of the widest
+    allowed width along the straight line from (0, 0) to (n, m).
+
+    Unrelated texts give a coarse path that runs along the lattice's edges, and a corridor
+    around it covers the whole lattice: 200,000 lines against 2,000 asked for 16 GB. Such
+    texts have no path to follow, so the diagonal band is as good, and memory stays
+    proportional to the input."""
+    limit = max(MAX_CELLS // (n + 1), 16)
+    if int((hi - lo).max()) + 1 <= limit:
+        return lo, hi
+    centre = np.round(np.arange(n + 1) * (m / max(n, 1))).astype(np.int64)
+    lo = np.clip(centre - limit // 2, 0, m)
+    hi = np.clip(lo + limit - 1, 0, m)
+    lo[0], hi[-1] = 0, m
+    hi[:-1] = np.maximum(hi[:-1], lo[1:])
+    return lo, hi
 
 
 def touches_edge(beads, lo: np.ndarray, hi: np.ndarray, m: int, margin: int = 2) -> bool:

@@ -9,10 +9,11 @@ be read (and tested) on its own, as Vecalign keeps its dp_core.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .jit import njit
 
 
-@njit(cache=True)
+@njit
 def _dp(lo, hi, costs, bead_a, bead_b, skip_src, skip_tgt):  # pragma: no cover - compiled
     n1 = lo.shape[0]
     width = costs.shape[2]

@@ -4,13 +4,14 @@ that catch a file given on the wrong side, and bilingual pages split into their 
 from __future__ import annotations
 
 from .decode import Decoded, decode_bytes, normalize_text, read_text
-from .pair import read_pair, side_warnings
+from .pair import check_texts, read_pair, side_warnings
 from .script import check_language, check_pair, hangul_share, is_hangul, language_mismatch
 
 __all__ = [
     "Decoded",
     "check_language",
     "check_pair",
+    "check_texts",
     "decode_bytes",
     "hangul_share",
     "is_hangul",

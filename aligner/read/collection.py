@@ -35,18 +35,6 @@ def documents(path: str | Path) -> list[Path]:
     return [p]
 
 
-def line_sentences(text: str) -> list[Sentence]:
-    """One sentence per non-empty line (pre-split input), offsets into ``text``."""
-    out, pos = [], 0
-    for n, line in enumerate(text.split("\n")):
-        stripped = line.strip()
-        if stripped:
-            start = pos + line.index(stripped[0])
-            out.append(Sentence(stripped, start, start + len(stripped), n))
-        pos += len(line) + 1
-    return out
-
-
 def read_side(
     path: str | Path,
     lang: str,
@@ -68,11 +56,11 @@ def read_side(
     warnings: list[str] = []
     for f in documents(root):
         name = str(f.relative_to(root)) if root.is_dir() else f.name
-        decoded = read_text(f, encoding)
+        decoded = read_text(f, encoding, lang=lang)
         warnings += side_warnings(str(f), decoded)
         if not force:
             check_language(decoded.text, lang, str(f), option)
-        doc = line_sentences(decoded.text) if presplit else split_text(decoded.text, lang)
+        doc = split_text(decoded.text, lang, segments="lines" if presplit else "sentences")
         sents += doc
         names += [name] * len(doc)
     return Side(sents, names, warnings)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +46,9 @@ _MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF; convert it to text first (e.g. pdftotext)"),
-    (b"PK\x03\x04", "a zip archive (.docx/.xlsx/.odt are zips); save it as plain text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc); save it as plain text"),
+    (b"%PDF-", "a PDF; read it as a file (aligner reads .pdf files with a text layer)"),
+    (b"PK\x03\x04", "a zip archive (.docx/.odt are read as files, not as text)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc); save it as .docx"),
     (b"{\\rtf", "an RTF document; save it as plain text"),
     (b"\x1f\x8b", "gzip-compressed; decompress it first"),
     (b"\x7fELF", "a program, not text"),
@@ -53,9 +57,14 @@ _MAGIC = (
 
 @dataclass(frozen=True)
 class Decoded:
+    """A file as normalised text; documents (DOCX, HTML, SRT...) also say where each of their
+    blocks sits in it (``regions``: paragraphs, headings, cues with their timing)."""
+
     text: str
     encoding: str
     replaced: int = 0  # undecodable bytes replaced by U+FFFD (a damaged UTF-8 file)
+    format: str = "text"
+    regions: tuple = ()
 
 
 def normalize_text(text: str) -> str:
@@ -185,21 +194,103 @@ def decode_bytes(data: bytes, name: str = "input", encoding: str | None = None) 
         ) from None
 
 
-def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
-    """Read a file as normalised text; user mistakes become one-line AlignerErrors."""
-    p = Path(path)
-    if str(path) == "-":
-        import sys
+# Inputs larger than this are refused up front: the aligner holds a text (and its sentences and
+# vectors) in memory, and a multi-gigabyte "text" is a disk image or a log, not a document.
+MAX_INPUT_BYTES = 2 << 30
+# How long a FIFO may stay without a writer before we say so (a FIFO nobody writes to would
+# otherwise block forever).
+FIFO_WAIT_SECONDS = 30
+_CHUNK = 1 << 20
 
-        data = sys.stdin.buffer.read()
-    else:
-        if not p.exists():
-            raise AlignerError(f"{path}: no such file.")
-        if p.is_dir():
+
+def _too_big(name: str) -> AlignerError:
+    return AlignerError(
+        f"{name}: larger than {MAX_INPUT_BYTES >> 30} GiB, the most one input may be; "
+        "split it into documents (aligner batch) or mine it (aligner mine)."
+    )
+
+
+def _read_stream(f, name: str) -> bytes:
+    """Read a stream to its end, at most MAX_INPUT_BYTES; a binary stream (``/dev/zero``,
+    ``/dev/urandom``) is refused at its first chunk, not after gigabytes."""
+    parts, total = [], 0
+    while True:
+        chunk = f.read(_CHUNK)
+        if not chunk:
+            return b"".join(parts)
+        if not parts:
+            check_not_binary(chunk, name)
+            nul = chunk.find(b"\x00")
+            if nul != -1 and _utf16_without_bom(chunk[: len(chunk) // 2 * 2]) is None:
+                raise AlignerError(f"{name}: binary data (NUL byte at offset {nul}), not text.")
+        total += len(chunk)
+        if total > MAX_INPUT_BYTES:
+            raise _too_big(name)
+        parts.append(chunk)
+
+
+def _read_special(path: Path) -> bytes:
+    """A FIFO or device: wait (interruptibly) for a writer, then read as a bounded stream."""
+    import fcntl
+    import select
+    import time
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        deadline = time.monotonic() + FIFO_WAIT_SECONDS
+        while not poller.poll(250):
+            if time.monotonic() > deadline:
+                raise AlignerError(
+                    f"{path}: nothing to read after {FIFO_WAIT_SECONDS} s (a FIFO with no "
+                    "writer?); start the program that writes to it first."
+                )
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return _read_stream(f, str(path))
+    finally:
+        os.close(fd)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of an input: a file (at most MAX_INPUT_BYTES), a FIFO or device, or ``-``
+    (standard input); every problem is a one-line AlignerError naming the input."""
+    if str(path) == "-":
+        return _read_stream(sys.stdin.buffer, "standard input")
+    p = Path(path)
+    try:
+        st = os.stat(p)
+        if stat.S_ISDIR(st.st_mode):
             raise AlignerError(f"{path}: is a folder, not a text file.")
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise AlignerError(f"{path}: cannot read ({e.strerror}).") from None
+        if not stat.S_ISREG(st.st_mode):
+            return _read_special(p)
+        if st.st_size > MAX_INPUT_BYTES:
+            raise _too_big(str(path))
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise AlignerError(f"{path}: no such file.") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise AlignerError(f"{path}: a symbolic link that loops; give the real file.") from None
+        reason = (e.strerror or str(e)).lower()
+        raise AlignerError(f"{path}: cannot read ({reason}).") from None
+
+
+def read_text(path: str | Path, encoding: str | None = None, *, lang: str | None = None) -> Decoded:
+    """Read a file as normalised text; user mistakes become one-line AlignerErrors.
+
+    Documents (.docx, .odt, .html, .md, .xliff, .tmx, .srt, .vtt, .pdf; known by content,
+    then extension) become their text, with their paragraph structure in ``regions``. A
+    bilingual file (an XLIFF with targets, a TMX) gives its side in ``lang``.
+    """
+    data = read_bytes(path)
+    from .documents import detect_format, layout, pick_side, read_document
+
+    fmt = detect_format(str(path), data)
+    if fmt != "text":
+        doc = read_document(fmt, data, str(path), encoding)
+        text, regions = layout(pick_side(doc, lang, str(path)), normalize_text)
+        return Decoded(text, doc.encoding, doc.replaced, fmt, regions)
     decoded = decode_bytes(data, str(path), encoding)
     return Decoded(normalize_text(decoded.text), decoded.encoding, decoded.replaced)

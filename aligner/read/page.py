@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .decode import normalize_text
 from .script import hangul_share
@@ -81,55 +82,12 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, one block element per line (parsed with lxml, not regexes)."""
-    import lxml.html
-    from lxml import etree
+    """Visible text of an HTML page, one block per line, blank lines between blocks (the
+    document reader's parse: lxml, nesting limit lifted, deep pages refused)."""
+    from .documents.markup import html_blocks
 
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with a declaration
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError) as e:
-        from ..errors import AlignerError
-
-        raise AlignerError(
-            f"could not parse the HTML page ({e}); save it again or as text."
-        ) from None
-    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//head"):
-        if bad.getparent() is not None:
-            bad.drop_tree()
-    blocks = {
-        "p", "div", "li", "ul", "ol", "tr", "table", "section", "article", "header",
-        "footer", "nav", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "title", "figure",
-        "figcaption", "caption", "blockquote", "dd", "dt", "form", "main", "hr",
-    }  # fmt: skip
-    out: list[str] = []
-
-    def walk(el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() == "br":
-            out.append("\n")
-            return
-        block = tag.lower() in blocks
-        if block:
-            out.append("\n\n" if tag.lower() in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
-        if tag.lower() == "img":
-            alt = (el.get("alt") or "").strip()
-            if alt:
-                out.append("\n" + alt + "\n")
-        if el.text and tag:
-            out.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                out.append(child.tail)
-        if block:
-            out.append("\n\n" if tag.lower() in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
-
-    walk(root)
-    text = "".join(out)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    return "\n\n".join(b.text.strip() for b in html_blocks(html, "the HTML page")) + "\n"
 
 
 def _is_prose(line: str) -> bool:
@@ -230,6 +188,19 @@ def _keep(i: int, s: str, paras, metadata, dropped) -> None:
         p.append([sub.group(2)])
         return
     paras[lang][-1].append(s)
+
+
+def write_extracted(result: Extracted, outdir: str | Path, *, inputs=()) -> tuple[Path, Path]:
+    """Write ``outdir/en.txt`` and ``outdir/ko.txt``, never over an input (the page itself may
+    be called ``en.txt``), both atomically: a full disk leaves neither half-written."""
+    from ..formats._io import atomic_path, check_outputs
+
+    en, ko = Path(outdir) / "en.txt", Path(outdir) / "ko.txt"
+    check_outputs([en, ko], inputs)
+    with atomic_path(en) as en_tmp, atomic_path(ko) as ko_tmp:
+        en_tmp.write_text(result.en, encoding="utf-8")
+        ko_tmp.write_text(result.ko, encoding="utf-8")
+    return en, ko
 
 
 def _join(paras: list[list[str]]) -> str:

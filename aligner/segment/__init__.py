@@ -16,6 +16,7 @@ from .korean import KiwiSplitter
 
 __all__ = [
     "MAX_SENTENCE_CHARS",
+    "SEGMENTS",
     "Sentence",
     "Splitter",
     "as_sentences",
@@ -34,6 +35,9 @@ _TERMINAL = tuple(".!?。！？…:;\"'”’)]」』")
 # sees this one-for-one view (same length, so offsets hold); sentences keep the original text.
 _SPLIT_VIEW = str.maketrans({"．": ".", "！": "!", "？": "?", "。": ".", "｡": "."})
 _HAS_END = re.compile(r"[.!?。！？．｡…]")
+# Where a block longer than its splitter's ``max_run`` is cut into pieces: after sentence
+# punctuation, so that real sentences are not cut.
+_PIECE_END = re.compile(r"[.!?。！？．｡…][\"'”’)\]」』]*\s+")
 
 
 def get_splitter(lang: str) -> Splitter:
@@ -43,8 +47,14 @@ def get_splitter(lang: str) -> Splitter:
     return NupunktSplitter()
 
 
-def splitter_id(lang: str) -> str:
+def splitter_id(lang: str, *, segments: str = "sentences", srx=None) -> str:
     """Name and version of the splitter a language gets, for signatures."""
+    if segments == "lines":
+        return "lines"
+    if srx is not None:
+        from .srx import resolve_srx
+
+        return resolve_srx(srx).id
     return package_id(get_splitter(lang).name)
 
 
@@ -110,14 +120,58 @@ def _cap(text: str, s: int, e: int):
         yield s, e
 
 
+def _pieces(block: str, limit: int | None):
+    """A block cut into runs of at most ``limit`` characters, each ending after sentence
+    punctuation where there is one (else at a space, else anywhere)."""
+    pos = 0
+    while limit and len(block) - pos > limit:
+        window = block[pos : pos + limit]
+        ends = [m.end() for m in _PIECE_END.finditer(window)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1 or limit
+        yield pos, pos + cut
+        pos += cut
+    yield pos, len(block)
+
+
+def _block_spans(block: str, splitter: Splitter) -> list[tuple[int, int]]:
+    """Sentence spans of one block. A run without sentence punctuation (a PDF page, a line of
+    a megabyte) is only capped: the splitter has nothing to find there, and kiwipiepy takes
+    minutes on a megabyte; long blocks reach a slow splitter in pieces for the same reason."""
+    spans = []
+    for ps, pe in _pieces(block, getattr(splitter, "max_run", None)):
+        piece = block[ps:pe]
+        if len(piece) > MAX_SENTENCE_CHARS and not _HAS_END.search(piece):
+            spans.append((ps, pe))
+        else:
+            spans += [(ps + s, ps + e) for s, e in splitter.spans(piece.translate(_SPLIT_VIEW))]
+    return spans
+
+
+SEGMENTS = ("sentences", "lines")
+
+
 def split_text(
-    text: str, lang: str, splitter: Splitter | None = None, progress=None
-) -> list[Sentence]:
+    text: str, lang: str, splitter: Splitter | None = None, progress=None, *,
+    segments: str = "sentences", srx=None,
+) -> list[Sentence]:  # fmt: skip
     """Split normalised text into sentences with paragraph ids and character offsets.
 
-    ``progress(n)``, if given, is called with the number of characters done after each
+    ``segments="lines"``: every non-empty line is one segment, never split. ``srx`` (a path
+    or :class:`~aligner.segment.srx.SrxRules`): cut as those SRX rules cut, as a CAT tool
+    does. ``progress(n)``, if given, is called with the number of characters done after each
     paragraph (books take tens of seconds in kiwipiepy).
     """
+    if segments not in SEGMENTS:
+        raise ValueError(f"segments must be one of {SEGMENTS}, not {segments!r}")
+    if segments == "lines" or srx is not None:
+        from .lines import split_lines
+        from .srx import resolve_srx, split_srx
+
+        if progress:
+            progress(len(text))
+        if segments == "lines":
+            return split_lines(text)
+        return split_srx(text, lang, resolve_srx(srx))
     splitter = splitter or get_splitter(lang)
     out: list[Sentence] = []
     for para, (ps, pe) in enumerate(_paragraphs(text)):
@@ -127,12 +181,7 @@ def split_text(
             block = text[bs:be]
             if not block.strip():
                 continue
-            if len(block) > MAX_SENTENCE_CHARS and not _HAS_END.search(block):
-                # no sentence punctuation at all (a PDF page, a 1 MB line): the splitter has
-                # nothing to find and kiwipiepy takes minutes on a megabyte; just cap it
-                spans = [(0, len(block))]
-            else:
-                spans = splitter.spans(block.translate(_SPLIT_VIEW))
+            spans = _block_spans(block, splitter)
             for s, e in spans:
                 for cs, ce in _cap(block, s, e):
                     # trim whitespace so offsets point at the sentence itself

@@ -24,6 +24,9 @@ def _kiwi():
 
 class KiwiSplitter:
     name = "kiwipiepy"
+    # kiwipiepy's time grows with the run it is given (a 1 MB line with a single period took
+    # minutes): longer blocks reach it in pieces of at most this many characters
+    max_run = 5000
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         raw = [(s.start, s.end) for s in _kiwi().split_into_sents(text)]
