@@ -9,7 +9,7 @@ SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mode bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/ruff format --check aligner tests benchmarks
 
-bench: bench-accuracy bench-splitting bench-speed bench-comparable bench-mining
+bench: bench-accuracy bench-splitting bench-speed bench-comparable bench-mode bench-mining
 
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
@@ -71,6 +71,10 @@ demo-comparable: $(STAMP)
 
 bench-comparable: $(STAMP)
 	$(BIN)/python benchmarks/comparable.py --shared $(SHARED)
+
+# Auto mode's choice (parallel / comparable / unrelated) on every evaluation document.
+bench-mode: $(STAMP)
+	$(BIN)/python benchmarks/mode.py --shared $(SHARED)
 
 # Mining: NTREX pooled across documents (chooses the default threshold) and 20k Bible verses a
 # side (seconds and memory; the first run embeds 40k verses, several CPU minutes, then cached).

@@ -41,6 +41,10 @@ class ComparableParams:
     # or 1-2 pair (benchmark: 0.06 keeps most condensed pairs and few wrong neighbours).
     merge_gain: float = field(default=0.06, metadata={"sig": "gain"})
     merges: bool = field(default=True, metadata={"sig": "merges"})  # allow 2-1 and 1-2
+    # Cosine a pair needs whatever its probability: the pair model weighs a sentence against
+    # the others of its texts, so in two unrelated texts the least unlike sentences would
+    # stand out. 99 % of the benchmark's true pairs (training seeds) have at least 0.25.
+    min_cosine: float = field(default=0.25, metadata={"sig": "cos"})
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -71,6 +75,7 @@ def comparable_beads(
         wins_s = src_win if params.merges else {1: src_win[1]}
         wins_t = tgt_win if params.merges else {1: tgt_win[1]}
         p = pair_probabilities(cand, src, tgt, wins_s, wins_t)
+        p = np.where(sims[cand.i, cand.j] >= params.min_cosine, p, 0.0)
         chosen = select_pairs(cand.i, cand.j, p, params.threshold)
         prob = {(int(a), int(b)): float(x) for a, b, x in zip(cand.i, cand.j, p, strict=True)}
         grown = grow_pairs(chosen, sims, wins_s, wins_t, params.merge_gain)
