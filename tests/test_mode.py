@@ -110,9 +110,12 @@ def test_auto_takes_every_benchmark_document_for_related(cached):
 def test_cli_default_on_the_seed_says_comparable_and_writes_only_pairs(tmp_path):
     en, ko = SEED / "extracted" / "en.txt", SEED / "extracted" / "ko.txt"
     out = tmp_path / "seed.tmx"
-    r = CliRunner().invoke(main, ["align", str(en), str(ko), "-o", str(out)])
+    page = tmp_path / "seed.html"
+    r = CliRunner().invoke(main, ["align", str(en), str(ko), "-o", str(out), "--html", str(page)])
     assert r.exit_code == 0, r.output
     assert "mode: comparable (" in r.output and "not translations" in r.output
+    html = page.read_text(encoding="utf-8")
+    assert "auto mode: comparable (" in html and "probability that a pair corresponds" in html
     header = etree.parse(str(out)).getroot().find("header")
     assert header.find("prop[@type='x-signature']").text.startswith("mode:comparable|")
     assert header.find("prop[@type='x-mode-choice']").text.startswith("auto: comparable (")
