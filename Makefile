@@ -1,15 +1,17 @@
 # Two commands do all set-up on a fresh machine with python3 and make:
-#   make demo   — create .venv, install, align the bundled seed article (out/seed.tsv, out/seed.tmx)
+#   make demo   — create .venv, install, extract the bundled seed page and align it (auto mode:
+#                 comparable) into out/seed.tmx (the pairs only) and out/seed.html (review page)
 #   make test   — create/update .venv with dev extras and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 SHARED ?= ../shared
 SEED := corpora/joongang-2011-military-pact
 NTREX := corpora/ntrex-upi-176266
 
-.PHONY: demo demo-comparable bench-comparable bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed bench-device clean fuzz
+.PHONY: demo demo-comparable bench-comparable bench-mode bench-mining bench-scale bench-splitting bench-cat bench-editor test browser docs lint bench bench-accuracy bench-speed bench-device clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +21,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	@mkdir -p out
+# The demo needs the package alone (no dev extras).
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+demo: $(RUN_STAMP)
+	@mkdir -p out/seed-page
+	@echo "--- a translation: auto mode aligns it in parallel ---"
 	$(BIN)/aligner align $(NTREX)/en.txt $(NTREX)/ko.txt -o out/ntrex.tsv
-	$(BIN)/aligner align $(SEED)/en.txt $(SEED)/ko.txt -o out/seed.tsv
-	$(BIN)/aligner align $(SEED)/en.txt $(SEED)/ko.txt -o out/seed.tmx
-	@echo "--- first pairs of out/ntrex.tsv (src, tgt, score, type) ---"
-	@cut -f1-4 out/ntrex.tsv | head -n 4
+	@echo "--- the main job: a saved bilingual page, report + related Korean article ---"
+	$(BIN)/aligner extract $(SEED)/page.txt -o out/seed-page
+	$(BIN)/aligner align out/seed-page/en.txt out/seed-page/ko.txt -o out/seed.tmx --html out/seed.html
+	@$(BIN)/aligner align out/seed-page/en.txt out/seed-page/ko.txt -o out/seed.tsv -q
+	@echo "--- pairs in out/seed.tmx (en / ko / probability); review page: out/seed.html ---"
+	@awk -F'\t' '$$1 != "" && $$2 != "" {print $$1 "\n  " $$2 "\n  " $$3}' out/seed.tsv
 
 # Best effort, never fails the build: the browser test of the HTML review page needs Chromium
 # (and a Korean font for legible screenshots); without them that test skips with a message.
@@ -47,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check aligner tests benchmarks
 	$(BIN)/ruff format --check aligner tests benchmarks
 
-bench: bench-accuracy bench-splitting bench-speed bench-comparable bench-mining
+bench: bench-accuracy bench-splitting bench-speed bench-comparable bench-mode bench-mining
 
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py --shared $(SHARED)
@@ -76,6 +86,10 @@ demo-comparable: $(STAMP)
 
 bench-comparable: $(STAMP)
 	$(BIN)/python benchmarks/comparable.py --shared $(SHARED)
+
+# Auto mode's choice (parallel / comparable / unrelated) on every evaluation document.
+bench-mode: $(STAMP)
+	$(BIN)/python benchmarks/mode.py --shared $(SHARED)
 
 # Mining: NTREX pooled across documents (chooses the default threshold) and 20k Bible verses a
 # side (seconds and memory; the first run embeds 40k verses, several CPU minutes, then cached).

@@ -14,31 +14,29 @@ from pathlib import Path
 from .alignment import Alignment
 from .embed import Embedder, load_embedder
 from .errors import AlignerError
-from .matching.comparable import ComparableParams, align_comparable, looks_comparable
+from .matching.comparable import ComparableParams, align_comparable
+from .matching.mode import relation_of, unrelated
 from .parallel.align import AlignParams, align_sentences
 from .parallel.resplit import resplit
 from .progress import progress
 from .read import normalize_text, read_pair
-from .segment import SEGMENTS, split_text, splitter_id
+from .segment import SEGMENTS, Sentence, split_text, splitter_id
 from .segment.srx import resolve_srx
 from .segment.structure import annotate
 
-ALIGN_MODES = ("parallel", "comparable", "auto")
+ALIGN_MODES = ("auto", "parallel", "comparable")
 # Two texts whose lengths differ by more than this factor are not translations of each other
 # (translations stay within a factor of about 4 in characters); below LENGTH_CHECK_CHARS
 # either way the check is skipped, as such texts align in seconds whatever they are.
 MAX_LENGTH_RATIO = 30
 LENGTH_CHECK_CHARS = 200_000
-COMPARABLE_HINT = (
-    "most sentences are unaligned or low-scored; if these texts are related but not "
-    "translations, try --mode comparable."
-)
+UNRELATED_WARNING = "{reason}; no pairs (--mode parallel forces a monotone alignment)."
 
 
 def align_files(
     src_path: str | Path, tgt_path: str | Path, *,
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
-    params: AlignParams | None = None, mode: str = "parallel",
+    params: AlignParams | None = None, mode: str = "auto",
     comparable: ComparableParams | None = None, encoding: str | None = None, force: bool = False,
     segments: str = "sentences", srx: str | Path | None = None,
 ) -> Alignment:  # fmt: skip
@@ -48,9 +46,11 @@ def align_files(
     their structure: headings and paragraphs are soft boundaries for the aligner, subtitle
     timing goes into TMX props. A bilingual XLIFF or TMX given as both files gives both sides.
     ``force`` aligns even when a file does not look like its language (or the two look
-    swapped). ``mode``: 'parallel' (translations), 'comparable' (related texts: only the
-    pairs that correspond) or 'auto' (parallel, unless the texts turn out not to be
-    translations). ``segments``/``srx``: see :func:`align_texts`. ``-`` reads standard input.
+    swapped). ``mode``: 'auto' (decide from the texts: translations are aligned in parallel,
+    related texts in comparable mode, unrelated texts get no pairs; the choice and its
+    reason are in ``result.info["mode_choice"]``), 'parallel' (translations) or 'comparable'
+    (related texts: only the pairs that correspond). ``segments``/``srx``: see
+    :func:`align_texts`. ``-`` reads standard input.
     """
     src, tgt, warnings = read_pair(src_path, tgt_path, src_lang=src_lang, tgt_lang=tgt_lang,
                                    encoding=encoding, force=force)  # fmt: skip
@@ -71,7 +71,7 @@ def align_files(
 def align_texts(
     src_text: str, tgt_text: str, *,
     src_lang: str = "en", tgt_lang: str = "ko", embedder: Embedder | None = None,
-    params: AlignParams | None = None, mode: str = "parallel",
+    params: AlignParams | None = None, mode: str = "auto",
     comparable: ComparableParams | None = None, segments: str = "sentences",
     srx: str | Path | None = None, force: bool = False,
 ) -> Alignment:  # fmt: skip
@@ -129,7 +129,7 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
     split_s = time.perf_counter() - t0
     if mode == "comparable":
         return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
-                                embedder=embedder, params=comparable)  # fmt: skip
+                                embedder=embedder, params=comparable, split=split)  # fmt: skip
     result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
                              params=params, split=split)  # fmt: skip
     if (params or AlignParams()).resplit:  # our own splitting: the other side may correct it
@@ -137,14 +137,28 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
         result = resplit(result, embedder, src_text, tgt_text)
         result.info.setdefault("timings", {})["resplit"] = time.perf_counter() - t0
     result.info.setdefault("timings", {})["split"] = split_s
-    if not (result.src and result.tgt and looks_comparable(result)):
+    if mode == "parallel" or not (src and tgt):
         return result
-    if mode == "auto":
+    return _auto(result, src, tgt, src_lang, tgt_lang, embedder, comparable, split)
+
+
+def _auto(parallel: Alignment, src: list[Sentence], tgt: list[Sentence], src_lang: str,
+          tgt_lang: str, embedder: Embedder, comparable: ComparableParams | None,
+          split: str) -> Alignment:  # fmt: skip
+    """The parallel alignment if the texts are translations, else comparable mode's pairs."""
+    t0 = time.perf_counter()
+    relation = relation_of(parallel, embedder)
+    chosen, warnings = parallel, []
+    if relation.mode == "comparable":
         chosen = align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
-                                  embedder=embedder, params=comparable)  # fmt: skip
-        chosen.info["mode_choice"] = "comparable: most sentences unaligned or low-scored"
-        return chosen
-    return replace(result, warnings=[*result.warnings, COMPARABLE_HINT])
+                                  embedder=embedder, params=comparable, split=split)  # fmt: skip
+        if not chosen.pairs:
+            relation = unrelated(relation)
+            warnings.append(UNRELATED_WARNING.format(reason=relation.reason))
+    timings = {**parallel.info.get("timings", {}), **chosen.info.get("timings", {}),
+               "mode_choice": time.perf_counter() - t0}  # fmt: skip
+    info = {**chosen.info, "timings": timings, "mode_choice": relation.as_info()}
+    return replace(chosen, info=info, warnings=[*chosen.warnings, *warnings])
 
 
 def check_lengths(src_text: str, tgt_text: str, names: tuple[str, str]) -> None:

@@ -167,7 +167,12 @@ def test_parquet_dataset_from_a_pair_table_and_resume_keys(tmp_path, client):
     beads, _ = check_dataset(pqdir, ["news/1", "news/2", "ko-en", "swapped"])
     df = beads.to_pandas()  # pandas reads the folder of shards as it is
     assert df[df.pair_id == "news/1"].src_text.str.len().sum() > 1000
-    assert df.signature.str.startswith("mode:parallel|model:usem3").all()
+    # auto mode, as in aligner align: the translations in parallel, the seed (a report and a
+    # related Korean article) in comparable mode
+    modes = df.groupby("pair_id").signature.first().str.split("|").str[0].to_dict()
+    assert modes == {"news/1": "mode:parallel", "ko-en": "mode:parallel",
+                     "news/2": "mode:comparable"}  # fmt: skip
+    assert df.signature.str.contains("|model:usem3", regex=False).all()
     assert pq.read_table(pqdir / "summary").num_rows == 4
 
     rows[1]["tgt_text"] = sko.replace("방위", "국방", 1)  # one pair's text changes
@@ -182,7 +187,8 @@ def test_parquet_dataset_from_a_pair_table_and_resume_keys(tmp_path, client):
     redone = align_batch(table, parquet=pqdir, options=changed, client=client)
     assert [r.status for r in redone] == ["aligned", "aligned", "aligned", "failed"]
     beads, _ = check_dataset(pqdir, ["news/1", "news/2", "ko-en", "swapped"])
-    assert all("|maxsrc:3|" in sig for sig in beads.column("signature").to_pylist())
+    sigs = beads.column("signature").to_pylist()
+    assert all("|maxsrc:3|" in sig for sig in sigs if sig.startswith("mode:parallel"))
 
 
 def test_the_model_is_loaded_once_per_worker(tmp_path, client):

@@ -86,7 +86,7 @@ def test_validate_reports_problems_in_plain_words(tmp_path):
 
 def test_cli_moses_min_score_convert_round_trip(tmp_path):
     en, ko = SEED / "en.txt", SEED / "ko.txt"
-    r = _cli("align", en, ko, "-o", tmp_path / "seed.tsv", "--header", "-q",
+    r = _cli("align", en, ko, "-o", tmp_path / "seed.tsv", "--header", "-q", "--mode", "parallel",
              "--html", tmp_path / "seed.html")  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "seed.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -95,7 +95,8 @@ def test_cli_moses_min_score_convert_round_trip(tmp_path):
     ordered = sorted(set(scores))
     k = len(ordered) // 2
     cut = round((ordered[k - 1] + ordered[k]) / 2, 5)  # between two scores: no rounding ties
-    r = _cli("align", en, ko, "-o", tmp_path / "out", "-f", "moses", "--min-score", cut, "-q")
+    r = _cli("align", en, ko, "-o", tmp_path / "out", "-f", "moses", "--min-score", cut, "-q",
+             "--mode", "parallel")  # fmt: skip
     assert r.returncode == 0, r.stderr
     src = (tmp_path / "out.en").read_text(encoding="utf-8").splitlines()
     tgt = (tmp_path / "out.ko").read_text(encoding="utf-8").splitlines()

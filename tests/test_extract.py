@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html as htmllib
 
+import pytest
 from click.testing import CliRunner
-from conftest import SEED
+from conftest import ROOT, SEED
 
 from aligner.cli import main
 from aligner.read.page import extract_page
 from aligner.read.script import hangul_share
 
+PAGES = ROOT / "tests" / "data" / "pages"
 BOILERPLATE = [
     "Home > National",
     "print dictionary print",
@@ -96,3 +98,19 @@ def test_extract_cli_one_language_is_an_error(tmp_path):
     r = CliRunner().invoke(main, ["extract", str(page), "-o", str(tmp_path / "o")])
     assert r.exit_code == 1
     assert "no Korean text found" in r.output
+
+
+@pytest.mark.parametrize("page", ["korean-first.txt", "interleaved.txt", "html-navigation.html"])
+def test_extract_other_bilingual_layouts(page, tmp_path):
+    """Layouts beyond the seed's (tests/data/pages, hand-made): each splits as a reader would."""
+    src = PAGES / page
+    r = CliRunner().invoke(main, ["extract", str(src), "-o", str(tmp_path), "--show-dropped"])
+    assert r.exit_code == 0, r.output
+    stem = src.name.rsplit(".", 1)[0]
+    for lang in ("en", "ko"):
+        got = (tmp_path / f"{lang}.txt").read_text(encoding="utf-8")
+        want = (PAGES / f"{stem}.{lang}.txt").read_text(encoding="utf-8")
+        # same lines in the same order, paragraphs where the page has them
+        assert [x.split() for x in got.split("\n\n")] == [x.split() for x in want.split("\n\n")]
+    # what was dropped is listed, with its reason
+    assert "navigation/widget" in r.output or "page furniture" in r.output

@@ -61,7 +61,12 @@ def test_alignment_invariants(embedder, src, tgt, max_src, max_tgt):
     if not src.strip() and not tgt.strip():
         return  # both empty is a user error, tested elsewhere
     params = AlignParams(max_src=max_src, max_tgt=max_tgt)
-    result = align_texts(src, tgt, embedder=embedder, params=params)
+    result = align_texts(src, tgt, embedder=embedder, params=params)  # auto mode, the default
+    if result.mode != "parallel":  # related or unrelated: each sentence once, in any order
+        assert result.info["mode_choice"]["mode"] in ("comparable", "unrelated")
+        assert sorted(i for b in result.beads for i in b.src_ids) == list(range(len(result.src)))
+        assert sorted(j for b in result.beads for j in b.tgt_ids) == list(range(len(result.tgt)))
+        result = align_texts(src, tgt, embedder=embedder, params=params, mode="parallel")
     changed = any(result.info.get("resplit", {}).values())
     check_nothing_lost(src, result.src, [i for b in result.beads for i in b.src_ids], "en", changed)
     check_nothing_lost(tgt, result.tgt, [j for b in result.beads for j in b.tgt_ids], "ko", changed)

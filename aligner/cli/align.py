@@ -54,17 +54,18 @@ _PARALLEL_ONLY = (("max_src", None), ("max_tgt", None), ("max_total", None), ("s
               help="Also write a self-contained HTML review page (side by side, scores, "
               "heatmap).")  # fmt: skip
 @click.option(
-    "--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
+    "--mode", type=click.Choice(["auto", "parallel", "comparable"]), default="auto",
     show_default=True,
-    help="'parallel': translations, in order (every sentence in a bead). 'comparable': related "
-    "texts that are not translations (e.g. an English report and its related Korean article): "
-    "only the pairs that really correspond, crossing allowed, the rest unaligned. 'auto': "
-    "parallel unless the texts turn out not to be translations.",
+    help="'auto': decide from the texts and say why: translations are aligned in parallel, "
+    "related texts in comparable mode, unrelated texts get no pairs. 'parallel': "
+    "translations, in order (every sentence in a bead). 'comparable': related texts that are "
+    "not translations (e.g. an English report and its related Korean article): only the pairs "
+    "that really correspond, crossing allowed, the rest unaligned (a TMX holds only those "
+    "pairs).",
 )  # fmt: skip
 @click.option("--threshold", type=NUMBER, default=None,
-              help="Comparable mode: evidence score a pair needs (cosine + small bonuses; "
-              "default 0.40, chosen on benchmarks/comparable.md). Higher = fewer, surer "
-              "pairs.")  # fmt: skip
+              help="Comparable mode: probability a pair needs (0-1; default 0.75, chosen on "
+              "benchmarks/comparable.md). Higher = fewer, surer pairs.")  # fmt: skip
 @click.option("--review", is_flag=True,
               help="Then open the result in the review editor (see `aligner review`), kept in "
               "OUTPUT's .review.json (or SRC.TGT.review.json when the output is stdout, which "
@@ -82,11 +83,14 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
     layer), .srt/.vtt subtitles (cue timing goes into TMX props), .xliff and .tmx. A
     bilingual XLIFF or TMX holds both sides: give it alone (or twice) to re-align it.
 
-    Every sentence ends up in exactly one bead: aligned groups of up to --max-total
-    sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3, 3-2,
-    and larger where the text needs them) or unaligned (1-0, 0-1; a run of unaligned
-    sentences is one bead, 3-0, unless --unaligned sentence). The score is the cosine
-    similarity of the two sides (higher is better; 0 for unaligned sentences).
+    Every sentence ends up in exactly one bead. Parallel mode: aligned groups of up to
+    --max-total sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1; on long texts also 1-4, 4-1, 2-3,
+    3-2, and larger where the text needs them) or unaligned (1-0, 0-1; a run of unaligned
+    sentences is one bead, 3-0, unless --unaligned sentence); the score is the cosine
+    similarity of the two sides. Comparable mode: pairs (1-1, 2-1, 1-2) that may cross, the
+    rest unaligned; the score is the probability that the pair corresponds. Higher is better
+    in both; 0 for unaligned sentences. --mode auto (the default) prints which mode it chose
+    and why.
     """
     from ..api import align_files
     from ..errors import AlignerError
@@ -115,6 +119,9 @@ def align_cmd(src_file, tgt_file, output, fmt, html_path, mode, threshold, force
         segments=segments, srx=srx,
     )  # fmt: skip
     print_warnings(result)
+    if not quiet and "mode_choice" in result.info:
+        choice = result.info["mode_choice"]
+        click.echo(f"mode: {choice['mode']} ({choice['reason']})", err=True)
     files = {"source_file": str(src_file), "target_file": str(tgt_file)}
     stats = (
         {}

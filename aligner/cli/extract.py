@@ -34,13 +34,15 @@ def extract_cmd(page, output_dir, input_format, encoding, show_dropped, quiet, v
     """
     from ..errors import AlignerError
     from ..read import read_text
+    from ..read.decode import decode_bytes, read_bytes
     from ..read.page import extract_page, write_extracted
 
     decoded = read_text(page, encoding)
     html = None if input_format == "auto" else input_format == "html"
-    if decoded.format == "html":  # already read as a document: its text, blocks kept
-        html = False
-    result = extract_page(decoded.text, html=html)
+    text = decoded.text
+    if decoded.format == "html":  # the page's own markup: its furniture (nav, footer) goes whole
+        text, html = decode_bytes(read_bytes(page), str(page), decoded.encoding).text, True
+    result = extract_page(text, html=html)
     if not result.en.strip() or not result.ko.strip():
         missing = "English" if not result.en.strip() else "Korean"
         raise AlignerError(f"{page}: no {missing} text found; is this a page with both languages?")

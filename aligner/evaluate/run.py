@@ -120,7 +120,9 @@ def evaluate_file(
         langs = {"src_lang": d.get("src_lang", "en"), "tgt_lang": d.get("tgt_lang", "ko")}
         if split:
             src_text, tgt_text = normalize_text(d["src_text"]), normalize_text(d["tgt_text"])
-            result = align_texts(src_text, tgt_text, **langs, embedder=embedder, params=params)
+            result = align_texts(
+                src_text, tgt_text, **langs, embedder=embedder, params=params, mode="parallel"
+            )
             src_spans = _gold_spans(src_text, [normalize_text(s) for s in d["src"]])
             tgt_spans = _gold_spans(tgt_text, [normalize_text(s) for s in d["tgt"]])
             tests.append(beads_in_gold_ids(result, src_spans, tgt_spans))

@@ -134,7 +134,7 @@ def _body(xf, table: Table, kept, how, stats: dict) -> None:
     src_code, tgt_code, props, files, trados = how
     with xf.element("tmx", version="1.4"):
         xf.write("\n  ")
-        xf.write(_header(src_code, table.signature, props))
+        xf.write(_header(src_code, table.signature, props, table.meta.get("mode_choice")))
         xf.write("\n  ")
         with xf.element("body"):
             for unit in kept:
@@ -170,7 +170,7 @@ def _select(units, include_unaligned: bool, min_score: float | None, dedupe: boo
     return kept, stats
 
 
-def _header(src_code: str, signature: str, props: str) -> etree._Element:
+def _header(src_code: str, signature: str, props: str, choice: dict | None) -> etree._Element:
     header = etree.Element(
         "header",
         creationtool="aligner",
@@ -184,6 +184,9 @@ def _header(src_code: str, signature: str, props: str) -> etree._Element:
     header.set("o-tmf", "aligner")
     if signature and props != "none":
         etree.SubElement(header, "prop", type="x-signature").text = signature
+    if choice and props != "none":  # --mode auto: which mode it chose and why
+        text = clean_segment(f"auto: {choice.get('mode')} ({choice.get('reason')})")[0]
+        etree.SubElement(header, "prop", type="x-mode-choice").text = text
     return header
 
 

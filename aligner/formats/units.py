@@ -98,6 +98,8 @@ def as_table(result) -> Table:
         "mode": result.mode,
         **result.summary(),
     }
+    if "mode_choice" in result.info:  # --mode auto: what it chose and why
+        meta["mode_choice"] = result.info["mode_choice"]
     paths = result.info.get("inputs", {})
     inputs = tuple(p for p in (paths.get("src_path"), paths.get("tgt_path")) if p)
     sentences = (tuple(s.text for s in result.src), tuple(s.text for s in result.tgt))

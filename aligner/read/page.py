@@ -44,13 +44,21 @@ _KO_BYLINE = re.compile(r"(기자|특파원|통신원|논설위원|객원기자)
 _CREDIT = re.compile(
     r"\s*\[(YONHAP|AP|AFP|REUTERS|EPA|NEWSIS|NEWS1|연합뉴스|뉴시스|뉴스1|[A-Z][A-Z ]{1,20})\]\s*$"
 )
+# A bilingual site's title or menu line: "English name | 한국어 이름" (each part to its side).
+_BILINGUAL_SEP = re.compile(r"\s+[|｜/]\s+")
+# A vocabulary line of a learning page ("heat wave: 폭염", "폭염 = heat wave"): not prose.
+_GLOSSARY = re.compile(
+    r"^([A-Za-z][A-Za-z '’-]{0,40}\s*[:=]\s*[가-힣][가-힣 ]{0,30}"
+    r"|[가-힣][가-힣 ]{0,30}\s*[:=]\s*[A-Za-z][A-Za-z '’-]{0,40})$"
+)
 _SUBHEAD = re.compile(r"^[*■▶◆●○□◇·-]?\s*([^=]{2,40}?)\s*=\s*(\S.*)$")
 _TERMINAL = re.compile(r"[.!?。…\"”’)\]다요]\s*$")
 
 
 @dataclass(frozen=True)
 class Dropped:
-    """A line that did not reach either text, and why (1-based line number in the page text)."""
+    """A line that did not reach either text, and why (1-based line number in the page text;
+    0 for an HTML page's furniture, dropped before the page became text)."""
 
     line: int
     text: str
@@ -81,12 +89,35 @@ def looks_like_html(text: str) -> bool:
                                      or "<div" in head or "<p" in head)  # fmt: skip
 
 
-def html_to_text(html: str) -> str:
+# Page furniture in HTML: a site's header (outside the article), navigation, side bars,
+# footer. Their text is dropped whole (and reported), line by line rules never see it.
+_FURNITURE = ("nav", "aside", "footer", "header")
+
+
+def html_to_text(html: str, furniture: list[str] | None = None) -> str:
     """Visible text of an HTML page, one block per line, blank lines between blocks (the
-    document reader's parse: lxml, nesting limit lifted, deep pages refused)."""
-    from .documents.markup import html_blocks
+    document reader's parse: lxml, nesting limit lifted, deep pages refused), without the
+    page furniture; the text of each furniture element removed is appended to ``furniture``."""
+    from lxml import etree
+
+    from .documents.markup import html_blocks, parse_html
 
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    root = parse_html(html, "the HTML page")
+    removed = []
+    for el in root.iter(*_FURNITURE):
+        inside = {a.tag for a in el.iterancestors()}
+        if el.tag == "header" and inside & {"article", "main"}:
+            continue  # an article's own header holds its title
+        if not any(a in removed for a in el.iterancestors()):
+            removed.append(el)
+    for el in removed:
+        text = " ".join(" ".join(el.itertext()).split())
+        if furniture is not None and text:
+            furniture.append(text)
+        el.drop_tree()  # keeps the text that follows the element
+    if removed:
+        html = etree.tostring(root, encoding="unicode", method="html")
     return "\n\n".join(b.text.strip() for b in html_blocks(html, "the HTML page")) + "\n"
 
 
@@ -95,7 +126,7 @@ def _is_prose(line: str) -> bool:
 
 
 def _classify(line: str) -> tuple[str, str]:
-    """(kind, payload): kind is keep, section, widget, image, byline, or empty."""
+    """(kind, payload): kind is keep, section, widget, image, byline, glossary, or empty."""
     s = line.strip()
     if not s:
         return "empty", ""
@@ -116,6 +147,8 @@ def _classify(line: str) -> tuple[str, str]:
         return "byline", s
     if _EMAIL.fullmatch(s.strip("[]<>() ")):
         return "byline", s
+    if _GLOSSARY.match(s):
+        return "glossary", s
     return "keep", s
 
 
@@ -125,6 +158,7 @@ _DROP_REASONS = {
     "image": "empty image caption",
     "byline": "byline (metadata)",
     "repeat": "repeated line",
+    "glossary": "glossary entry",
 }
 
 
@@ -136,11 +170,13 @@ def extract_page(text: str, html: bool | None = None) -> Extracted:
     """
     if html is None:
         html = looks_like_html(text)
+    furniture: list[str] = []
     if html:
-        text = html_to_text(text)
+        text = html_to_text(text, furniture)
     paras: dict[str, list[list[str]]] = {"en": [[]], "ko": [[]]}
     metadata: list[tuple[str, str]] = []
-    dropped: list[Dropped] = []
+    dropped = [Dropped(0, f, "page furniture (HTML header, navigation, side bar, footer)")
+               for f in furniture]  # fmt: skip
     seen: set[str] = set()
     prev_dropped = False  # a widget's text often runs on over a second short line
     for i, raw in enumerate(normalize_text(text).split("\n")):
@@ -163,8 +199,19 @@ def extract_page(text: str, html: bool | None = None) -> Extracted:
             continue
         prev_dropped = False
         seen.add(s)
-        _keep(i, s, paras, metadata, dropped)
+        for part in _languages_apart(s):
+            _keep(i, part, paras, metadata, dropped)
     return Extracted(_join(paras["en"]), _join(paras["ko"]), metadata, dropped)
+
+
+def _languages_apart(s: str) -> list[str]:
+    """A short line of parts in both scripts, set apart by ``|`` or ``/`` (a bilingual site's
+    title), as its parts; any other line whole."""
+    parts = [p for p in _BILINGUAL_SEP.split(s) if p.strip()]
+    if len(parts) < 2 or _is_prose(s):
+        return [s]
+    korean = {hangul_share(p) >= HANGUL_SHARE for p in parts}
+    return parts if korean == {True, False} else [s]
 
 
 def _keep(i: int, s: str, paras, metadata, dropped) -> None:
@@ -174,6 +221,10 @@ def _keep(i: int, s: str, paras, metadata, dropped) -> None:
         dropped.append(Dropped(i + 1, s, "no letters"))
         return
     credit = _CREDIT.search(s)
+    if credit and credit.start() == 0:  # a credit on a line of its own: nothing to align
+        metadata.append(("credit", credit.group(1)))
+        dropped.append(Dropped(i + 1, s, "photo credit (metadata)"))
+        return
     if credit and len(s) > len(credit.group(0)) + 20:
         metadata.append(("credit", credit.group(1)))
         dropped.append(Dropped(i + 1, credit.group(0).strip(), "photo credit (metadata)"))

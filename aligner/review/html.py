@@ -265,6 +265,22 @@ JS = r"""
 """
 
 
+_SCORES = {
+    "parallel": "scores are cosine similarities",
+    "comparable": "scores are the probability that a pair corresponds",
+    "mining": "scores are ratio margins",
+}
+
+
+def _choice(alignment) -> str:
+    """What auto mode chose and why, where it chose (the reader should know it was a guess)."""
+    choice = alignment.info.get("mode_choice")
+    if not choice:
+        return ""
+    return (f'\n<div class="meta">auto mode: {escape(str(choice.get("mode")))} '
+            f"({escape(str(choice.get('reason')))})</div>")  # fmt: skip
+
+
 def render_html(alignment, matrix=None, title: str | None = None) -> str:
     """The full review page as a string; ``matrix`` from :func:`similarity_matrix` or None."""
     s = alignment.summary()
@@ -293,7 +309,8 @@ def render_html(alignment, matrix=None, title: str | None = None) -> str:
 <div class="meta">{s["src_sentences"]} {escape(alignment.src_lang)} and {s["tgt_sentences"]}
 {escape(alignment.tgt_lang)} sentences · {s["pairs"]} aligned beads · {s["unaligned_src"]} +
 {s["unaligned_tgt"]} unaligned sentences · mean score {s["mean_score"]:.3f} ·
-scores are cosine similarities, higher is better · aligner {escape(__version__)}</div>
+{_SCORES.get(alignment.mode, _SCORES["parallel"])}, higher is better · aligner
+{escape(__version__)}</div>{_choice(alignment)}
 <div class="meta">{escape(alignment.signature)}</div></header>
 <section class="panels">
 <div class="panel"><h2>Similarity ({escape(alignment.src_lang)} rows ×
