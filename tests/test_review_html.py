@@ -63,3 +63,36 @@ def test_review_page_in_a_real_browser(seed_alignment, embedder, tmp_path):
             browser.close()
     assert errors == []
     assert (ARTIFACTS / "review.png").stat().st_size > 10_000
+
+
+def test_comparable_page_draws_each_pair_where_it_is(embedder, tmp_path):
+    """Pairs in any order: a mark per pair at its own cells (no path), and a click on one
+    selects its row."""
+    from conftest import SEED
+
+    from aligner import align_texts
+
+    exe = chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    en = (SEED / "en.txt").read_text(encoding="utf-8")
+    ko = (SEED / "ko.txt").read_text(encoding="utf-8")
+    result = align_texts(en, ko, embedder=embedder, mode="comparable")
+    assert result.pairs
+    page_file = tmp_path / "comparable.html"
+    result.to_html(page_file, embedder=embedder)
+    html = page_file.read_text(encoding="utf-8")
+    assert "<polyline" not in html and "class='skip'" not in html
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(page_file.as_uri())
+            marks = page.locator("#heatmap rect.pair")
+            assert marks.count() == len(result.pairs)
+            last = marks.nth(marks.count() - 1)
+            k = int(last.get_attribute("data-bead"))
+            assert result.beads[k].aligned
+            last.click()
+            assert page.locator("tr.current").get_attribute("id") == f"b{k}"
+        finally:
+            browser.close()

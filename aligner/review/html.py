@@ -97,7 +97,37 @@ def heatmap_svg(alignment, matrix, size: int = 360) -> str:
     if rows == 0 or cols == 0:
         return "<p>No sentences on one side: no heatmap.</p>"
     png = base64.b64encode(_png(_heat_rgb(matrix.values))).decode("ascii")
-    pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in matrix.path(alignment))
+    stroke = max(cols, rows) / 250
+    if alignment.mode != "parallel":  # pairs in any order: each drawn where it is, no path
+        marks = _pair_marks(alignment, matrix, stroke)
+    else:
+        pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in matrix.path(alignment))
+        marks = [f"<polyline points='{pts}' fill='none' stroke='#d62728' "
+                 f"stroke-width='{stroke:.3f}'/>", *_skip_marks(alignment, matrix)]  # fmt: skip
+    return (
+        f"<svg id='heatmap' viewBox='0 0 {cols} {rows}' width='{size}' height='{size}' "
+        f"preserveAspectRatio='none' role='img' aria-label='similarity heatmap'>"
+        f"<image href='data:image/png;base64,{png}' x='0' y='0' width='{cols}' height='{rows}' "
+        f"preserveAspectRatio='none' style='image-rendering:pixelated'/>"
+        f"{''.join(marks)}</svg>"
+    )
+
+
+def _pair_marks(alignment, matrix, stroke: float) -> list[str]:
+    marks = []
+    for k, b in enumerate(alignment.beads):
+        if b.aligned:
+            x, y = min(b.tgt_ids) * matrix.scale_tgt, min(b.src_ids) * matrix.scale_src
+            w, h = len(b.tgt_ids) * matrix.scale_tgt, len(b.src_ids) * matrix.scale_src
+            marks.append(
+                f"<rect class='pair' data-bead='{k}' x='{x:.2f}' y='{y:.2f}' width='{w:.2f}' "
+                f"height='{h:.2f}' stroke-width='{stroke:.3f}'/>"
+            )
+    return marks
+
+
+def _skip_marks(alignment, matrix) -> list[str]:
+    rows, cols = matrix.values.shape
     marks = []
     i = j = 0
     for k, b in enumerate(alignment.beads):
@@ -110,15 +140,7 @@ def heatmap_svg(alignment, matrix, size: int = 360) -> str:
             )
         i += len(b.src_ids)
         j += len(b.tgt_ids)
-    stroke = max(cols, rows) / 250
-    return (
-        f"<svg id='heatmap' viewBox='0 0 {cols} {rows}' width='{size}' height='{size}' "
-        f"preserveAspectRatio='none' role='img' aria-label='similarity heatmap'>"
-        f"<image href='data:image/png;base64,{png}' x='0' y='0' width='{cols}' height='{rows}' "
-        f"preserveAspectRatio='none' style='image-rendering:pixelated'/>"
-        f"<polyline points='{pts}' fill='none' stroke='#d62728' stroke-width='{stroke:.3f}'/>"
-        f"{''.join(marks)}</svg>"
-    )
+    return marks
 
 
 def histogram_svg(alignment, width: int = 360, height: int = 140) -> str:
@@ -178,6 +200,7 @@ border-bottom:1px solid #ddd}
 .panel h2{font-size:13px;margin:0 0 6px;color:#444}
 #heatmap{border:1px solid #bbb;cursor:crosshair}
 #heatmap .skip{fill:#ff9900;stroke:#000;stroke-width:.05}
+#heatmap .pair{fill:none;stroke:#d62728;cursor:pointer;pointer-events:all}
 #histogram text{font-size:10px;fill:#444}
 .controls{position:sticky;top:0;z-index:2;display:flex;gap:18px;align-items:center;
 padding:8px 20px;background:#f0f3f7;border-bottom:1px solid #ccd}
@@ -253,6 +276,9 @@ JS = r"""
   const heat = document.getElementById('heatmap');
   const bounds = JSON.parse(document.getElementById('bead-bounds').textContent);
   if (heat) heat.addEventListener('click', function(e){
+    const mark = e.target.closest('[data-bead]');
+    if (mark) { go(Number(mark.dataset.bead)); return; }
+    if (!bounds.monotone) return;
     const box = heat.getBoundingClientRect();
     const vb = heat.viewBox.baseVal;
     const row = (e.clientY - box.top) / box.height * vb.height / bounds.scale;
@@ -265,6 +291,11 @@ JS = r"""
 """
 
 
+_HEAT_KEY = {
+    "parallel": "chosen path in red, unaligned in orange",
+    "comparable": "pairs in red (click one to see it)",
+    "mining": "pairs in red (click one to see it)",
+}
 _SCORES = {
     "parallel": "scores are cosine similarities",
     "comparable": "scores are the probability that a pair corresponds",
@@ -291,7 +322,10 @@ def render_html(alignment, matrix=None, title: str | None = None) -> str:
         i += len(b.src_ids)
         src_end.append(i)
     scale = matrix.scale_src if matrix is not None else 1.0
-    bounds = json.dumps({"src_end": src_end, "scale": scale}).replace("</", "<\\/")
+    monotone = alignment.mode == "parallel"  # a click's row finds its bead only on a path
+    bounds = json.dumps({"src_end": src_end, "scale": scale, "monotone": monotone})
+    bounds = bounds.replace("</", "<\\/")
+    heat_key = _HEAT_KEY.get(alignment.mode, _HEAT_KEY["parallel"])
     heat = (
         heatmap_svg(alignment, matrix)
         if matrix is not None
@@ -314,7 +348,7 @@ def render_html(alignment, matrix=None, title: str | None = None) -> str:
 <div class="meta">{escape(alignment.signature)}</div></header>
 <section class="panels">
 <div class="panel"><h2>Similarity ({escape(alignment.src_lang)} rows ×
-{escape(alignment.tgt_lang)} columns), chosen path in red, unaligned in orange</h2>{heat}</div>
+{escape(alignment.tgt_lang)} columns), {heat_key}</h2>{heat}</div>
 <div class="panel"><h2>Scores of aligned beads</h2>{histogram_svg(alignment)}
 <p class="legend">low {legend} high</p></div>
 </section>
