@@ -3,7 +3,8 @@
 For each set: how many documents auto mode judges parallel or comparable, and the lowest and
 highest lower bound of the explained share (``aligner.matching.mode``; parallel at or above
 ``PARALLEL_SHARE``). Translations: NTREX dev (given sentences, and running text through our
-splitters), Text+Berg, the Bible books, TransRead. Related texts: the related-article
+splitters), Text+Berg, the Bible books, TransRead, and NTREX dev with sentences merged and
+dropped (``perturb.py``, the accuracy table's perturbed sets). Related texts: the related-article
 benchmark (``related.py``, seeds 1-3) and the seed page (extracted). Unrelated: NTREX dev
 documents paired with the next document's Korean side (comparable mode should find nothing).
 
@@ -23,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from perturb import LEVELS, perturbed_set  # noqa: E402
 from related import related_set  # noqa: E402
 
 from aligner import align_comparable, align_sentences, split_text  # noqa: E402
@@ -79,6 +81,11 @@ def main() -> int:
     rows = []
     for name in SETS:
         rows.append(row(name, judged(documents(eval_dir, name), embedder), "parallel"))
+        print(rows[-1], flush=True)
+    for level in LEVELS:  # translations with merged and dropped sentences, as in accuracy.md
+        docs = [(d["src"], d["tgt"], "en", "ko")
+                for d in perturbed_set(eval_dir / "raw" / "ntrex", level)]  # fmt: skip
+        rows.append(row(f"ntrex_dev_perturbed_{level}", judged(docs, embedder), "parallel"))
         print(rows[-1], flush=True)
     for seed in (1, 2, 3):
         docs = [
