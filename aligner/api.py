@@ -139,15 +139,16 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
     result.info.setdefault("timings", {})["split"] = split_s
     if mode == "parallel" or not (src and tgt):
         return result
-    return _auto(result, src, tgt, src_lang, tgt_lang, embedder, comparable, split)
+    windows = (params or AlignParams()).windows
+    return _auto(result, src, tgt, src_lang, tgt_lang, embedder, comparable, split, windows)
 
 
 def _auto(parallel: Alignment, src: list[Sentence], tgt: list[Sentence], src_lang: str,
           tgt_lang: str, embedder: Embedder, comparable: ComparableParams | None,
-          split: str) -> Alignment:  # fmt: skip
+          split: str, windows: str) -> Alignment:  # fmt: skip
     """The parallel alignment if the texts are translations, else comparable mode's pairs."""
     t0 = time.perf_counter()
-    relation = relation_of(parallel, embedder)
+    relation = relation_of(parallel, embedder, windows)
     chosen, warnings = parallel, []
     if relation.mode == "comparable":
         chosen = align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,

@@ -104,11 +104,12 @@ def judge(parallel: Alignment, src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> Re
     return Relation("comparable", good, total, bound, why)
 
 
-def relation_of(parallel: Alignment, embedder: Embedder) -> Relation:
-    """:func:`judge` on a parallel alignment, embedding its sentences (cached: the parallel
-    aligner embedded them already)."""
-    src = window_embeddings([s.text for s in parallel.src], [1], embedder)[1]
-    tgt = window_embeddings([s.text for s in parallel.tgt], [1], embedder)[1]
+def relation_of(parallel: Alignment, embedder: Embedder, windows: str = "pool") -> Relation:
+    """:func:`judge` on a parallel alignment. ``windows``: how the aligner made its windows
+    (``AlignParams.windows``, pool by default), so that its sentence vectors come from the
+    cache instead of a second encoding of every sentence."""
+    src = window_embeddings([s.text for s in parallel.src], [1], embedder, windows)[1]
+    tgt = window_embeddings([s.text for s in parallel.tgt], [1], embedder, windows)[1]
     return judge(parallel, src, tgt)
 
 
