@@ -130,17 +130,22 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
     if mode == "comparable":
         return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable, split=split)  # fmt: skip
+    params = params or AlignParams()
+    if segments != "sentences" or srx is not None:
+        # lines (--segments lines) and a CAT tool's SRX segments are the user's units: the
+        # aligner does not re-split them (and the signature says so)
+        params = replace(params, resplit=False)
     result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
                              params=params, split=split)  # fmt: skip
-    if (params or AlignParams()).resplit:  # our own splitting: the other side may correct it
+    if params.resplit:  # our own sentence splitting: the other side may correct it
         t0 = time.perf_counter()
         result = resplit(result, embedder, src_text, tgt_text)
         result.info.setdefault("timings", {})["resplit"] = time.perf_counter() - t0
     result.info.setdefault("timings", {})["split"] = split_s
     if mode == "parallel" or not (src and tgt):
         return result
-    windows = (params or AlignParams()).windows
-    return _auto(result, src, tgt, src_lang, tgt_lang, embedder, comparable, split, windows)
+    return _auto(result, src, tgt, src_lang, tgt_lang, embedder, comparable, split,
+                 params.windows)  # fmt: skip
 
 
 def _auto(parallel: Alignment, src: list[Sentence], tgt: list[Sentence], src_lang: str,

@@ -57,3 +57,20 @@ def test_a_cut_where_no_sentence_ends_is_joined(embedder):
     fixed = resplit(result, embedder, en_text, ko_text)
     assert [s.text for s in fixed.tgt] == [ko_text]
     assert [b.type for b in fixed.beads] == ["1-1"] and fixed.info["resplit"]["joined"] == 1
+
+
+def test_lines_and_srx_segments_are_never_resplit(embedder):
+    """--segments lines and --srx give the user's (or the CAT tool's) units: kept as they are,
+    and the signature says the aligner did not re-split them."""
+    en = ("In this context the Welsh letter w is pronounced similarly to the Yorkshire English "
+          "pronunciation of the letter u. The Assembly Commission, which is currently drafting "
+          "legislation to introduce the name changes, said the final decision will of course "
+          "be a matter for the members themselves.")  # fmt: skip
+    ko = ("이 맥락에서 웨일스어 글자 w는 u의 요크셔 영어 발음과 비슷하게 발음된다.\n"
+          "현재 이름 변경을 도입하는 법안을 작성하고 있는 의회 위원회는 "
+          "최종 결정은 물론 의원들 스스로의 문제일 것이라고 말했다.")  # fmt: skip
+    lines = align_texts(en, ko, embedder=embedder, segments="lines", mode="parallel")
+    assert [s.text for s in lines.src] == [en] and "resplit" not in lines.info
+    assert "resplit:no" in lines.signature
+    srx = align_texts(en, ko, embedder=embedder, srx="omegat", mode="parallel")
+    assert "resplit" not in srx.info and "resplit:no" in srx.signature

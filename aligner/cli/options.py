@@ -157,7 +157,8 @@ parallel_options = stack(
     click.option("--resplit/--no-resplit", default=True, **_CHOICE,
                  help="Let the aligner fix the sentence splitting: cut a sentence where the other "
                  "side of its bead shows a boundary the splitter missed, join one it cut where "
-                 "no sentence ends (text split by aligner only; given sentences are kept)."),
+                 "no sentence ends (text the aligner splits into sentences only: given sentences, "
+                 "--segments lines and --srx segments are kept)."),
     click.option("--skip-cost", type=FiniteFloat(low=0.0), default=None,
                  help="Cost of leaving a sentence unaligned (default: calibrated per document). "
                  "Lower leaves more sentences unaligned. Implies --costs fixed."),
