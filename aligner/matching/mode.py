@@ -32,6 +32,9 @@ LOCAL_SPAN = 4
 # A sentence counts as translated only when its bead's best cosine reaches this (bundled
 # model: same-story non-pairs forced into beads mostly score under it, translations over it).
 MIN_COSINE = 0.4
+# Cosines closer than this are a tie (the same vectors give products that differ in the last
+# bits, depending on the shape of the matrix product).
+TIE = 1e-6
 # Parallel when the lower bound of the explained share reaches this. On benchmarks/mode.md
 # the parallel sets' lowest bound is about 0.60 (an NTREX document through our splitters, full
 # of 1-3 beads), the related-article benchmark's highest about 0.47 and the seed page's 0.33:
@@ -70,12 +73,13 @@ def explained_sentences(parallel: Alignment, src_vecs: np.ndarray, tgt_vecs: np.
                   if 0 <= i < n and i not in src]  # fmt: skip
         inside = src_vecs[src] @ tgt_vecs[tgt].T  # bead cells
         whole = b.score >= MIN_COSINE
-        # with nothing beyond the bead (a text of a sentence or two) only the cosine counts
+        # with nothing beyond the bead (a text of a sentence or two) only the cosine counts; a
+        # tie counts as held (a text of repeated lines has its best match everywhere)
         best = inside.max(axis=1)
-        beats = (src_vecs[src] @ tgt_vecs[near_t].T).max(axis=1) < best if near_t else True
+        beats = (src_vecs[src] @ tgt_vecs[near_t].T).max(axis=1) <= best + TIE if near_t else True
         good += int(np.sum(beats & ((best >= MIN_COSINE) | whole)))
         best = inside.max(axis=0)
-        beats = (src_vecs[near_s] @ tgt_vecs[tgt].T).max(axis=0) < best if near_s else True
+        beats = (src_vecs[near_s] @ tgt_vecs[tgt].T).max(axis=0) <= best + TIE if near_s else True
         good += int(np.sum(beats & ((best >= MIN_COSINE) | whole)))
     return good
 
