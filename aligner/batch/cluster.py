@@ -40,6 +40,27 @@ def _sigint_ignored():
 
 
 @contextmanager
+def _hushed_interrupt():
+    """Ctrl-C silences Dask's loggers *before* it raises: an interrupt that lands inside
+    ``distributed.utils.sync`` makes its cancel callback fail on the loop thread (distributed
+    2026.8), and tornado would print that traceback while the exception travels up to us."""
+
+    def on_sigint(signum, frame):
+        _hush()
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@contextmanager
 def connect(workers: int | None = None, scheduler: str | None = None, *, dashboard: bool = False,
             client=None):  # fmt: skip
     """A ``distributed.Client``: the one given, one connected to ``scheduler``, or one over a
@@ -58,7 +79,8 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, dashboa
                 "with `dask scheduler` or leave out --scheduler to use this machine."
             ) from None
         try:
-            yield c
+            with _hushed_interrupt():
+                yield c
         finally:
             c.close()
         return
@@ -73,17 +95,15 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, dashboa
             dashboard_address=":0" if dashboard else None, silence_logs=logging.ERROR,
         )  # fmt: skip
     try:
-        with Client(cluster) as c:
+        with _hushed_interrupt(), Client(cluster) as c:
             yield c
-    except KeyboardInterrupt:
-        _hush()  # workers stopped mid-task log their cancellation: not the user's business
-        raise
     finally:
         cluster.close()
 
 
 def _hush() -> None:
-    for name in ("distributed", "tornado", "asyncio"):
+    """Workers stopped mid-task log their cancellation: not the user's business."""
+    for name in ("distributed", "tornado", "tornado.application", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
