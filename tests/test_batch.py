@@ -203,6 +203,23 @@ def test_the_model_is_loaded_once_per_worker(tmp_path, client):
     assert set(client.run(loads).values()) == {1}
 
 
+def test_the_largest_pairs_go_first(tmp_path, client):
+    """Listed last, the two long pairs are the first two tasks (one per worker), so the
+    first pair finished is one of them: a run never ends waiting on a long book."""
+    en = (NTREX / "en.txt").read_text(encoding="utf-8").splitlines()
+    ko = (NTREX / "ko.txt").read_text(encoding="utf-8").splitlines()
+    rows = [{"id": f"short{i}", "src_text": en[i], "tgt_text": ko[i]} for i in range(4)]
+    rows += [{"id": f"long{i}", "src_text": "\n".join(en * 4), "tgt_text": "\n".join(ko * 4)}
+             for i in range(2)]  # fmt: skip
+    table = tmp_path / "pairs.jsonl"
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    done = []
+    align_batch(table, parquet=tmp_path / "ds", client=client, chunk=1,
+                on_result=lambda r: done.append(r.pair))  # fmt: skip
+    assert sorted(done) == sorted(r["id"] for r in rows)
+    assert done[0].startswith("long"), done
+
+
 def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(tmp_path, client):
     """SIGKILL a worker process while it aligns: Dask reruns its chunk on the other (or on the
     worker its nanny restarts), and every pair is in the dataset exactly once."""
