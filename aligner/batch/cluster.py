@@ -24,13 +24,12 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _sigint_ignored():
-    """Processes started in here ignore SIGINT (they inherit it, and so do the workers a nanny
-    starts later): Ctrl-C reaches the driver alone, which stops the cluster cleanly, instead
-    of printing a traceback from every worker."""
+def _on_sigint(handler):
+    """SIGINT handled by ``handler`` inside the block (in the main thread only: elsewhere
+    signals are left alone)."""
     try:
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: leave signals alone
+        old = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread
         yield
         return
     try:
@@ -39,7 +38,13 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, old)
 
 
-@contextmanager
+def _sigint_ignored():
+    """Processes started in here ignore SIGINT (they inherit it, and so do the workers a nanny
+    starts later): Ctrl-C reaches the driver alone, which stops the cluster cleanly, instead
+    of printing a traceback from every worker."""
+    return _on_sigint(signal.SIG_IGN)
+
+
 def _hushed_interrupt():
     """Ctrl-C silences Dask's loggers *before* it raises: an interrupt that lands inside
     ``distributed.utils.sync`` makes its cancel callback fail on the loop thread (distributed
@@ -49,15 +54,7 @@ def _hushed_interrupt():
         _hush()
         raise KeyboardInterrupt
 
-    try:
-        old = signal.signal(signal.SIGINT, on_sigint)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
+    return _on_sigint(on_sigint)
 
 
 @contextmanager
