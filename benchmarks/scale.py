@@ -12,11 +12,15 @@ run), memory per worker, the embed/align split; mining at 20k and 100k sentences
    shared mean direction (real sentence embeddings are anisotropic), translations as the
    same point plus noise, and a share of each side with no partner; their cosine statistics
    are printed next to the real model's on Bible verses. Exact search (the exhaustive margin
-   of ``mine_scores``) vs the sharded IVF index on a 2-worker cluster: seconds, peak memory
-   (driver and workers), recall of the exact margin-selected pairs.
+   of ``mine_scores``; exact top-k per shard up to 100k, the reference) vs the sharded IVF
+   index on a 2-worker cluster: seconds, peak memory (driver and workers), recall of the
+   exact margin-selected pairs.
 
 Usage: python benchmarks/scale.py [--shared ../shared] [--sizes 20000,100000]
        [--books 8] [--out FILE.md] [--skip-batch] [--skip-mining]
+
+``--skip-batch`` keeps the batch section of the existing ``--out`` file, marked as kept. With
+100k among the sizes, a last section profiles one shard pair (one thread, CPU seconds).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.matching.knn import NPROBE
+from aligner.matching.knn import LISTS_PER_SQRT, NPROBE
 
 HERE = Path(__file__).resolve().parent
 DIM = 512
@@ -43,10 +47,11 @@ DIM = 512
 # ------------------------------------------------------------------ synthetic embeddings
 
 
-# The IVF settings for 1M a side: the defaults (√n lists, 64 probes) scan ~13 % of each shard,
-# hours at 1M on 2 cores; these scan ~0.6 % (their recall is measured at 100k).
+# The former default of the index (2·√n lists, 8 probes), kept at 20k for comparison, and a
+# deeper search than the default at 100k (the recall the next probes buy).
 FAST = {"lists": 2, "nprobe": 8}
-EXACT_UP_TO = 20_000  # exact top-k on 2 workers: 53 s at 20k, so ~20 min at 100k here
+DEEP = {"nprobe": 2 * NPROBE}
+EXACT_UP_TO = 100_000  # exact top-k per shard on 2 workers: about a minute at 100k, n² beyond
 TIMES: list[tuple[int, str, float]] = []  # (n, search, seconds) of every mining row
 BLOCK = 10_000  # rows made from one seed: shards are multiples of it
 # Weights of the parts of a synthetic vector (topic centre, shared mean direction, noise of its
@@ -338,8 +343,8 @@ def mining_section(sizes: list[int], shared: Path) -> list[str]:
 
 def mining_rows(n: int, params) -> list[str]:
     """Exhaustive margins in one process where that is affordable (20k), exact top-k per
-    shard on 2 workers up to 100k (the reference for the index's recall), the IVF index at
-    every size."""
+    shard on 2 workers up to 100k (the reference for the index's recall), the IVF index (its
+    default settings) at every size."""
     rows, exact = [], None
     partnered = partnered_rows(n, 1)
 
@@ -354,9 +359,11 @@ def mining_rows(n: int, params) -> list[str]:
                     f"{peak:.0f} (traced) | {len(exact)} | 1 | {precision(exact)} |")  # fmt: skip
         del x, y
     runs = [("exact top-k per shard", False, None)] if n <= EXACT_UP_TO else []
+    runs.append((f"IVF {LISTS_PER_SQRT}·√n lists, {NPROBE} probes (default)", True, None))
     if n <= 20_000:
-        runs.append((f"IVF √n lists, {NPROBE} probes", True, None))
-    runs.append((f"IVF 2√n lists, {FAST['nprobe']} probes", True, FAST))
+        runs.append((f"IVF 2·√n lists, {FAST['nprobe']} probes (former setting)", True, FAST))
+    elif n <= EXACT_UP_TO:
+        runs.append((f"IVF {LISTS_PER_SQRT}·√n lists, {DEEP['nprobe']} probes", True, DEEP))
     for kind, approximate, ivf in runs:
         cluster, client = fresh_cluster(2)
         try:
@@ -375,6 +382,64 @@ def mining_rows(n: int, params) -> list[str]:
                     f"{recall} | {precision(got)} |")  # fmt: skip
         print(rows[-1], flush=True)
     return rows
+
+
+def _numpy_topk(q: np.ndarray, base: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
+    """The former exact top-k (numpy argpartition over each block of products), to compare."""
+    out = []
+    for a in range(0, len(q), block):
+        sims = q[a : a + block] @ base.T
+        out.append(np.argpartition(-sims, k - 1, axis=1)[:, :k])
+    return np.concatenate(out)
+
+
+def profile_section(n: int = 100_000, queries: int = 2000) -> list[str]:
+    """Where a worker's time goes on one shard pair of the n-a-side run (one thread, CPU s)."""
+    import faiss
+    from threadpoolctl import threadpool_limits
+
+    from aligner.matching import knn
+
+    rows, k = n // 2, 16
+    cpu = time.process_time
+    with threadpool_limits(1):
+        faiss.omp_set_num_threads(1)
+        t = cpu()
+        base = synthetic_rows(n, 1, 1, 0, rows)
+        t_gen = cpu() - t
+        q = synthetic_rows(n, 1, 0, 0, queries)
+        t = cpu()
+        _numpy_topk(q, base, k)
+        t_np = cpu() - t
+        t = cpu()
+        _, exact = knn.exact_topk(q, base, k)
+        t_heap = cpu() - t
+        t = cpu()
+        index = knn.IVFIndex(base)
+        t_build = cpu() - t
+        faiss.cvar.indexIVF_stats.reset()
+        t = cpu()
+        _, got = index.search(q, k)
+        t_ivf = cpu() - t
+        scanned = faiss.cvar.indexIVF_stats.ndis / queries / rows
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+    recall = np.mean([len(set(a[:4]) & set(b[:4])) / 4 for a, b in zip(exact, got, strict=True)])
+    per = rows / queries  # a shard's worth of queries
+    nlist = index.index.nlist
+    return [
+        f"## Where the time goes: one {rows:,} × {rows:,} shard pair of the {n:,} run", "",
+        f"One thread, CPU seconds, {queries:,} query rows (× {per:.0f} = a shard of queries; "
+        f"a run searches {(n // rows) ** 2 * 2} shard pairs, both directions, on 2 workers):", "",
+        f"- making the {rows:,} synthetic rows of a shard: {t_gen:.1f} s (on the workers, "
+        "outside the timings)",
+        f"- exact top-{k}, numpy argpartition over the products (the former code): {t_np:.2f} s",
+        f"- exact top-{k}, faiss heap while the products are made (`knn.exact_topk`): "
+        f"{t_heap:.2f} s ({t_np / t_heap:.1f}× faster)",
+        f"- IVF default: training and adding the shard ({nlist:,} lists): {t_build:.1f} s; "
+        f"search: {t_ivf:.2f} s, scanning {scanned:.0%} of the shard per query "
+        f"({NPROBE} of {nlist:,} lists: k-means lists are uneven); 4-NN recall {recall:.3f}",
+        "",
+    ]  # fmt: skip
 
 
 def growth_section() -> list[str]:
@@ -416,6 +481,15 @@ A rerun of the same command resumes; `--verbose` prints the dashboard address.
 # ------------------------------------------------------------------ main
 
 
+def kept_section(path: Path, title: str) -> list[str]:
+    """A section of the previous report, unchanged (``--skip-batch`` keeps the batch table)."""
+    if not path.exists() or title not in (text := path.read_text(encoding="utf-8")):
+        return []
+    body = text[text.index(title) :].split("\n## ")[0].rstrip().splitlines()
+    return [*body[:1], "", "(Kept from the previous run: this run had `--skip-batch`.)",
+            *body[1:], ""]  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(HERE.parent.parent / "shared"))
@@ -430,7 +504,8 @@ def main() -> None:
     load = os.getloadavg()
     head = [
         "# Scale benchmark", "",
-        f"`python benchmarks/scale.py --sizes {args.sizes} --books {args.books}` "
+        f"`python benchmarks/scale.py --sizes {args.sizes} --books {args.books}"
+        f"{' --skip-batch' * args.skip_batch}{' --skip-mining' * args.skip_mining}` "
         f"(`make bench-scale`), {date.today()}, Python {platform.python_version()}, "
         f"{platform.machine()}, {os.cpu_count()} cores; load average {load[0]:.1f} at the "
         "start: the machine is shared with other engineers' tests, so seconds vary from run "
@@ -439,9 +514,14 @@ def main() -> None:
     lines = []
     if not args.skip_batch:
         lines += batch_section(shared, args.books) + [""]
+    else:
+        lines += kept_section(Path(args.out), "## Batch")
     if not args.skip_mining:
-        lines += mining_section([int(s) for s in args.sizes.split(",")], shared) + [""]
+        sizes = [int(s) for s in args.sizes.split(",")]
+        lines += mining_section(sizes, shared) + [""]
         lines += growth_section()
+        if 100_000 in sizes:
+            lines += profile_section()
     lines += CLUSTER.splitlines() + [""]
     lines.append(f"Wall time {time.perf_counter() - t0:.0f} s.")
     Path(args.out).write_text("\n".join(head + lines) + "\n", encoding="utf-8")

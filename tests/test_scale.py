@@ -118,3 +118,29 @@ def test_parquet_format_round_trip_and_no_stdout(ntrex_alignment, tmp_path):
     assert back.signature == ntrex_alignment.signature
     with pytest.raises(AlignerError, match="Parquet output cannot go to stdout"):
         formats.write(ntrex_alignment, "-", "parquet")
+
+
+def test_exact_topk_is_the_sorted_products_in_any_block_size():
+    x, y = pool(700, seed=3)
+    full = x @ y[:300].T
+    want = np.argsort(-full, axis=1, kind="stable")[:, :8]
+    for block in (64, 4096):
+        vals, ids = knn.exact_topk(x, y[:300], 8, block=block)
+        np.testing.assert_array_equal(ids, want)
+        np.testing.assert_allclose(vals, np.take_along_axis(full, want, axis=1), rtol=1e-5)
+    vals, ids = knn.exact_topk(x[:5], y[:3], 8)  # fewer rows than k: padded
+    assert (ids[:, 3:] == -1).all() and (vals[:, 3:] == knn.INVALID).all()
+    assert sorted(ids[0, :3]) == [0, 1, 2]
+
+
+def test_ivf_with_many_small_lists_trains_without_faiss_warnings(capfd):
+    _, y = pool(6000, seed=4)
+    index = knn.IVFIndex(y)
+    assert index.index.nlist == 6000 // knn.TRAIN_PER_LIST  # 16·√n lists, capped
+    assert "WARNING" not in capfd.readouterr().err
+
+
+def test_auto_searches_exactly_up_to_the_measured_limit():
+    assert not knn.use_index("auto", 100_000, 100_000)  # exact: about a minute on 2 workers
+    assert knn.use_index("auto", 1_000_000, 1_000_000)
+    assert knn.use_index("ivf", 10, 10) and not knn.use_index("exact", 10**7, 10**7)

@@ -1,5 +1,5 @@
 """Nearest-neighbour search for mining: each query's top-k cosines and their ids in one shard
-of the other side, exact (row blocks of matrix products) or approximate (a faiss IVF index),
+of the other side, exact (matrix products, heap top-k) or approximate (a faiss IVF index),
 and the merge of per-shard top-k lists into one.
 
 Exact search costs n × m dot products; past :data:`EXACT_MAX_CELLS` (measured in
@@ -15,38 +15,49 @@ import numpy as np
 
 from .margin import INVALID
 
-# n × m above which "auto" uses the approximate index (100k × 100k). Exact search is matrix
-# products (BLAS); faiss scans its lists one query at a time, so on few cores it wins only when
-# it scans a small share of each shard: at 20k × 20k on 2 workers exact top-k took 53 s and
-# the IVF index at recall 0.999 took 434 s (benchmarks/scale.md).
-EXACT_MAX_CELLS = 1e10
-# IVF: about √n clusters (fewer than faiss's 4–16·√n rule), trained on TRAIN_PER_LIST vectors
-# per cluster (faiss warns below 39), searched NPROBE clusters deep. On the synthetic 20k
-# pool of benchmarks/scale.py, 2·√n lists and 16 probes kept only 0.87 of the exact pairs (the
-# 4-NN recall was 0.58, too little for the margin's means); √n lists and 64 probes keep 0.998.
-LISTS_PER_SQRT = 1
-TRAIN_PER_LIST = 40
-NPROBE = 64
+# n × m above which "auto" uses the approximate index (about 316k × 316k). Exact search is BLAS
+# matrix products with a heap top-k: 100k × 100k takes about a minute on 2 workers
+# (benchmarks/scale.md) and grows as n², so about 10 minutes here at this limit and hours at 1M
+# a side. Below it the index does not pay: on the benchmark's synthetic pool, the IVF setting
+# below that keeps ≥ 0.99 of the exact pairs at 100k scans about a third of each shard, one
+# query at a time, and takes longer than exact search (scale.md).
+EXACT_MAX_CELLS = 1e11
+# IVF: LISTS_PER_SQRT·√n clusters (faiss's 4–16·√n rule, upper end), searched NPROBE deep. At a
+# fixed share of a shard scanned, more and smaller lists find more of the true neighbours: on
+# 50k-row shards of the synthetic pool (2,000 queries), 2·√n lists and 32 probes kept 0.76 of
+# the 4 nearest, 16·√n lists and 256 probes 0.98, 512 probes 0.994 (k-means lists are uneven:
+# 256 of 3,577 lists hold a quarter of the rows, 512 a third). Lists are trained on up to
+# TRAIN_SAMPLE_PER_LIST rows per list and need TRAIN_PER_LIST (faiss's 39 is only a warning
+# threshold; 16·√n lists of a 50k shard have 14 rows each).
+LISTS_PER_SQRT = 16
+TRAIN_PER_LIST = 12
+TRAIN_SAMPLE_PER_LIST = 64
+NPROBE = 256
 MIN_IVF_ROWS = 4096  # smaller shards are searched exactly: an index would not pay off
 
 
-def exact_topk(q: np.ndarray, base: np.ndarray, k: int, block: int = 1024):
-    """(values, ids): each row of ``q``'s ``k`` largest cosines to ``base``, best first,
-    in O(block × len(base)) memory. Missing entries (k > len(base)) are INVALID / -1."""
+def exact_topk(q: np.ndarray, base: np.ndarray, k: int, block: int = 4096):
+    """(values, ids): each row of ``q``'s ``k`` largest cosines to ``base``, best first.
+    Missing entries (k > len(base)) are INVALID / -1.
+
+    faiss's brute-force search: the matrix products are BLAS as in numpy, but the top-k is
+    kept in a heap per row while the products are made (in tiles), which is about 3× faster
+    than numpy's argpartition over the same products (benchmarks/scale.md); ``block`` query
+    rows per call bound the memory."""
+    import faiss
+
     n, m = len(q), len(base)
     kk = min(k, m)
     vals = np.full((n, k), INVALID, dtype=np.float32)
     ids = np.full((n, k), -1, dtype=np.int64)
-    if kk == 0:
+    if kk == 0 or n == 0:
         return vals, ids
+    q = np.ascontiguousarray(q, dtype=np.float32)
+    base = np.ascontiguousarray(base, dtype=np.float32)
     for a in range(0, n, block):
-        sims = q[a : a + block] @ base.T
-        part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < m else np.tile(
-            np.arange(m), (len(sims), 1))  # fmt: skip
-        v = np.take_along_axis(sims, part, axis=1)
-        order = np.argsort(-v, axis=1, kind="stable")
-        vals[a : a + block, :kk] = np.take_along_axis(v, order, axis=1)
-        ids[a : a + block, :kk] = np.take_along_axis(part, order, axis=1)
+        v, i = faiss.knn(q[a : a + block], base, kk, metric=faiss.METRIC_INNER_PRODUCT)
+        vals[a : a + block, :kk] = v
+        ids[a : a + block, :kk] = i
     return vals, ids
 
 
@@ -63,8 +74,10 @@ class IVFIndex:
         nlist = max(1, min(n // TRAIN_PER_LIST, int((lists or LISTS_PER_SQRT) * math.sqrt(n))))
         quantizer = faiss.IndexFlatIP(d)
         index = faiss.IndexIVFFlat(quantizer, d, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.cp.min_points_per_centroid = TRAIN_PER_LIST  # no warning for small lists
+        index.cp.max_points_per_centroid = TRAIN_SAMPLE_PER_LIST
         rng = np.random.default_rng(seed)
-        sample = base[rng.choice(n, min(n, nlist * TRAIN_PER_LIST), replace=False)]
+        sample = base[rng.choice(n, min(n, nlist * TRAIN_SAMPLE_PER_LIST), replace=False)]
         index.train(sample)
         index.add(base)
         index.nprobe = min(nprobe or NPROBE, nlist)
