@@ -481,13 +481,34 @@ A rerun of the same command resumes; `--verbose` prints the dashboard address.
 # ------------------------------------------------------------------ main
 
 
-def kept_section(path: Path, title: str) -> list[str]:
-    """A section of the previous report, unchanged (``--skip-batch`` keeps the batch table)."""
-    if not path.exists() or title not in (text := path.read_text(encoding="utf-8")):
+KEPT = "(Kept from an earlier run"
+
+
+MINING_TITLES = ["## Mining", "## How the cost grows", "## Where the time goes"]
+
+
+def kept_sections(path: Path, titles: list[str], flag: str) -> list[str]:
+    """Sections of the previous report, unchanged, each marked with the run they come from
+    (``--skip-batch`` keeps the batch table, ``--skip-mining`` the mining ones)."""
+    if not path.exists():
         return []
-    body = text[text.index(title) :].split("\n## ")[0].rstrip().splitlines()
-    return [*body[:1], "", "(Kept from the previous run: this run had `--skip-batch`.)",
-            *body[1:], ""]  # fmt: skip
+    text = path.read_text(encoding="utf-8")
+    run = next((x for x in text.splitlines() if x.startswith("`python benchmarks/scale.py")), "")
+    origin = run.split(" (`make bench-scale`), ")
+    where = f": {origin[0]} on {origin[1].split(',')[0]}" if len(origin) == 2 else ""
+    out = []
+    for title in titles:
+        if title not in text:
+            continue
+        body = text[text.index(title) :].split("\n## ")[0].rstrip().splitlines()
+        body = [x for x in body if not x.startswith(KEPT) and not x.startswith("(Kept from")]
+        note = next((x for x in text[text.index(title) :].splitlines() if x.startswith(KEPT)), "")
+        note = note or f"{KEPT}{where}; this run had `{flag}`.)"
+        rest = body[1:]
+        while rest and not rest[0].strip():
+            rest = rest[1:]
+        out += [body[0], "", note, "", *rest, ""]
+    return out
 
 
 def main() -> None:
@@ -515,13 +536,15 @@ def main() -> None:
     if not args.skip_batch:
         lines += batch_section(shared, args.books) + [""]
     else:
-        lines += kept_section(Path(args.out), "## Batch")
+        lines += kept_sections(Path(args.out), ["## Batch"], "--skip-batch")
     if not args.skip_mining:
         sizes = [int(s) for s in args.sizes.split(",")]
         lines += mining_section(sizes, shared) + [""]
         lines += growth_section()
         if 100_000 in sizes:
             lines += profile_section()
+    else:
+        lines += kept_sections(Path(args.out), MINING_TITLES, "--skip-mining")
     lines += CLUSTER.splitlines() + [""]
     lines.append(f"Wall time {time.perf_counter() - t0:.0f} s.")
     Path(args.out).write_text("\n".join(head + lines) + "\n", encoding="utf-8")

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import click
 
+from ..matching.knn import EXACT_MAX_CELLS
 from .common import build_embedder, print_verbose, print_warnings, run_options, writer_options
 from .options import (
     NUMBER,
@@ -63,8 +64,9 @@ from .options import (
 )
 @click.option("--index", type=click.Choice(["auto", "exact", "ivf"]), default="auto",
               show_default=True, help="Candidate search: exact (every cosine), ivf (a faiss "
-              "index per shard, approximate) or auto (ivf past 1e10 sentence pairs, see "
-              "benchmarks/scale.md).")  # fmt: skip
+              "index per shard, approximate) or auto (ivf past "
+              f"{EXACT_MAX_CELLS:.0e} sentence pairs, about {EXACT_MAX_CELLS**0.5 / 1000:.0f}k "
+              "a side; see benchmarks/scale.md).")  # fmt: skip
 @click.option("--candidates", default=16, type=click.IntRange(min=1), show_default=True,
               help="With an index or a cluster: nearest neighbours searched per sentence for "
               "its best margin.")  # fmt: skip

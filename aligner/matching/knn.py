@@ -41,7 +41,7 @@ def exact_topk(q: np.ndarray, base: np.ndarray, k: int, block: int = 4096):
     Missing entries (k > len(base)) are INVALID / -1.
 
     faiss's brute-force search: the matrix products are BLAS as in numpy, but the top-k is
-    kept in a heap per row while the products are made (in tiles), which is about 3× faster
+    kept in a heap per row while the products are made (in tiles), which is about 2× faster
     than numpy's argpartition over the same products (benchmarks/scale.md); ``block`` query
     rows per call bound the memory."""
     import faiss
