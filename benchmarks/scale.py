@@ -500,14 +500,13 @@ def kept_sections(path: Path, titles: list[str], flag: str) -> list[str]:
     for title in titles:
         if title not in text:
             continue
-        body = text[text.index(title) :].split("\n## ")[0].rstrip().splitlines()
-        body = [x for x in body if not x.startswith(KEPT) and not x.startswith("(Kept from")]
-        note = next((x for x in text[text.index(title) :].splitlines() if x.startswith(KEPT)), "")
-        note = note or f"{KEPT}{where}; this run had `{flag}`.)"
-        rest = body[1:]
+        section = text[text.index(title) :].split("\n## ")[0].rstrip().splitlines()
+        made = f"{KEPT}{where}; this run had `{flag}`.)"
+        note = next((x for x in section if x.startswith(KEPT)), made)
+        rest = [x for x in section[1:] if not x.startswith("(Kept from")]
         while rest and not rest[0].strip():
             rest = rest[1:]
-        out += [body[0], "", note, "", *rest, ""]
+        out += [section[0], "", note, "", *rest, ""]
     return out
 
 
