@@ -19,7 +19,8 @@ run), memory per worker, the embed/align split; mining at 20k and 100k sentences
 Usage: python benchmarks/scale.py [--shared ../shared] [--sizes 20000,100000]
        [--books 8] [--out FILE.md] [--skip-batch] [--skip-mining]
 
-``--skip-batch`` keeps the batch section of the existing ``--out`` file, marked as kept. With
+``--skip-batch`` keeps the batch section of the existing ``--out`` file, ``--skip-mining`` its
+mining sections, each marked with the run it comes from. With
 100k among the sizes, a last section profiles one shard pair (one thread, CPU seconds).
 """
 
