@@ -153,3 +153,19 @@ def test_verbose_reports_detected_encoding(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert "cp949" in p.stderr and "똠방각하는 햏자와 서울에 갔다." in p.stdout
+
+
+def test_script_counts_are_those_of_each_letter():
+    """Hangul and ASCII letters are counted by regular expressions, the rest one by one: the
+    counts are those of ``letter_script`` on every character."""
+    from collections import Counter
+
+    from aligner.read.script import hangul_share, letter_script, script_counts
+
+    others = "Ñandú Привет αβγ 日本語 ひらがな カタカナ ㄱㅏ ᄀ ＡＢＣ ǅ ﬁ ① ٣ العربية עברית ไทย"
+    text = (NTREX / "ko.txt").read_text(encoding="utf-8") + others + " हिन्दी 3.5% \u00ad"
+    by_letter = Counter(s for s in map(letter_script, text) if s)
+    assert script_counts(text) == by_letter and by_letter["Hangul"] > 100
+    assert len(by_letter) >= 9
+    latin = by_letter["Latin"]
+    assert hangul_share(text) == by_letter["Hangul"] / (by_letter["Hangul"] + latin)
