@@ -65,3 +65,18 @@ def test_no_private_imports_across_modules():
                     if alias.name.startswith("_") and alias.name != "__version__":
                         found.append(f"{path.relative_to(PACKAGE)}: {alias.name}")
     assert not found, found
+
+
+def test_the_public_names_load_on_first_use():
+    """``aligner`` exports its names lazily, so that an embedding worker (which needs the
+    model only) starts without numba, the splitters or pandas; every name still resolves."""
+    import subprocess
+    import sys
+
+    assert set(aligner.__all__) == {*aligner._EXPORTS, "__version__"}
+    for name in aligner.__all__:
+        assert getattr(aligner, name) is not None, name
+    heavy = ("numba", "kiwipiepy", "nupunkt", "pandas", "aligner.api")
+    code = f"import sys, aligner.embed.usem3; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
