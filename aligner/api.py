@@ -13,11 +13,14 @@ from pathlib import Path
 
 from .alignment import Alignment
 from .embed import Embedder, load_embedder
+from .embed.windows import window_mode
+from .embed.workers import WORKERS_FROM, rough_sentences
 from .errors import AlignerError
 from .matching.comparable import ComparableParams, align_comparable
 from .matching.mode import relation_of, unrelated
 from .parallel.align import AlignParams, align_sentences
 from .parallel.resplit import resplit
+from .parallel.warm import compile_in_background
 from .progress import progress
 from .read import normalize_text, read_pair
 from .segment import SEGMENTS, Sentence, split_text, splitter_id
@@ -92,17 +95,45 @@ def align_texts(
     )  # fmt: skip
 
 
-def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions):
+def _start_workers_early(embedder: Embedder, *texts: str) -> bool:
+    """A pair long enough to be embedded on worker processes starts them now, so that they
+    load the model while this process splits (short texts never start them)."""
+    start = getattr(embedder, "start", None)
+    if start is None or max(rough_sentences(t) for t in texts) < WORKERS_FROM:
+        return False
+    start()
+    return True
+
+
+def _prefetcher(embedder: Embedder, params: AlignParams):
+    """What sends each side's sentences to the embedding workers as soon as it is split (the
+    source side's then compute while the target side is split), or None (only window
+    states, ``pool``, are computed from the sentences alone)."""
+    prefetch = getattr(embedder, "prefetch", None)
+    if prefetch is None or window_mode(params.windows, embedder) != "pool":
+        return None
+    return lambda sentences: prefetch([s.text for s in sentences])
+
+
+def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions, threads=1,
+                on_split=None):  # fmt: skip
     """Both sides split (SRX rules on the source side only: the side a CAT tool segments),
-    with the documents' structure on the sentences; and the splitters' names."""
+    with the documents' structure on the sentences; and the splitters' names. ``threads``:
+    what the splitters may use (as many as the embedder's processes: --jobs);
+    ``on_split(sentences)`` runs as each side is done."""
     if segments not in SEGMENTS:
         raise AlignerError(f"unknown segments {segments!r}; use one of {', '.join(SEGMENTS)}.")
     if srx is not None and segments == "lines":
         raise AlignerError("SRX rules split text and lines mode never splits: give one of them.")
     rules = resolve_srx(srx) if srx is not None else None
     with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
-        src = split_text(src_text, src_lang, progress=update, segments=segments, srx=rules)
-        tgt = split_text(tgt_text, tgt_lang, progress=update, segments=segments)
+        src = split_text(src_text, src_lang, progress=update, segments=segments, srx=rules,
+                         threads=threads)  # fmt: skip
+        if on_split is not None:
+            on_split(src)
+        tgt = split_text(tgt_text, tgt_lang, progress=update, segments=segments, threads=threads)
+        if on_split is not None:
+            on_split(tgt)
     src, tgt = annotate(src, regions[0]), annotate(tgt, regions[1])
     split = (f"{splitter_id(src_lang, segments=segments, srx=rules)}+"
              f"{splitter_id(tgt_lang, segments=segments)}")  # fmt: skip
@@ -120,17 +151,22 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
     if mode != "comparable" and not force:
         check_lengths(src_text, tgt_text, names)
     embedder = embedder or load_embedder()
+    on_workers = _start_workers_early(embedder, src_text, tgt_text)
     plain = segments == "sentences" and srx is None and not any(regions)
     if mode == "comparable" and plain:
         return align_comparable(src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable)  # fmt: skip
+    params = params or AlignParams()
+    prefetch = _prefetcher(embedder, params) if mode != "comparable" else None
     t0 = time.perf_counter()
-    src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions)
+    src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions,
+                                  getattr(embedder, "jobs", 1), prefetch)  # fmt: skip
     split_s = time.perf_counter() - t0
+    if on_workers:  # this process only waits while they embed: get the kernels ready
+        compile_in_background()
     if mode == "comparable":
         return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable, split=split)  # fmt: skip
-    params = params or AlignParams()
     if segments != "sentences" or srx is not None:
         # lines (--segments lines) and a CAT tool's SRX segments are the user's units: the
         # aligner does not re-split them (and the signature says so)

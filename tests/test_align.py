@@ -114,3 +114,19 @@ def test_unaligned_form_is_a_setting(embedder):
     assert "unaligned:sentence" in single.signature
     with pytest.raises(ValueError, match="unaligned"):
         AlignParams(unaligned="merge")
+
+
+def test_a_long_pair_on_two_jobs_is_aligned_as_on_one():
+    """A pair long enough for the embedding workers starts them before it is split and sends
+    each side to them as soon as that side is split: the alignment is the one a single
+    process makes, and this process never loads the model."""
+    from aligner import align_texts, load_embedder
+
+    lines = {lang: (NTREX / f"{lang}.txt").read_text(encoding="utf-8").split("\n")[:14]
+             for lang in ("en", "ko")}  # fmt: skip
+    src, tgt = ("\n".join(f"{x} ({i})" for i in range(60) for x in lines[k]) for k in lines)
+    one = align_texts(src, tgt, embedder=load_embedder(cache=False, jobs=1), mode="parallel")
+    workers = load_embedder(cache=False, jobs=2)
+    two = align_texts(src, tgt, embedder=workers, mode="parallel")
+    assert two.beads == one.beads and two.src == one.src and len(one.src) >= 800
+    assert len(workers._pool._processes) == 2 and workers.local._model is None

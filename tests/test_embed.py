@@ -194,7 +194,7 @@ def test_prepared_model_copy_loads_the_same_model(tmp_path, monkeypatch):
     texts = ["The treaty was signed.", "조약이 체결되었다."]
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))
     fresh = USEEmbedder().encode(texts)
-    folder = next((tmp_path / "models").iterdir())
+    folder = next(p for p in (tmp_path / "models").iterdir() if p.is_dir())
     assert {p.name for p in folder.iterdir()} == {"model.pickle", "table.npy"}
     prepared = USEEmbedder()
     assert np.array_equal(prepared.encode(texts), fresh)
@@ -225,3 +225,57 @@ def test_worker_processes_do_not_rerun_an_unguarded_script(tmp_path):
     assert out.returncode == 0, out.stderr[-500:]
     assert out.stdout.count("script ran") == 1
     assert "workers True (800, 512)" in out.stdout and "failed" not in out.stderr
+
+
+def test_prefetched_window_states_are_the_ones_pooled_computes(tmp_path):
+    """A side sent to the workers as soon as it is split (``prefetch``) is collected, not
+    computed again, by the ``pooled`` call of the same sentences; the numbers are the same."""
+    texts = [f"{s} ({i})" for i in range(60) for s in SEED_EN]  # 840 sentences: 4 chunks
+    two = load_embedder(cache=True, cache_dir=tmp_path, jobs=2)
+    two.prefetch(texts)
+    assert list(two.inner._pending) == [tuple(texts)]  # on its way, nothing computed here
+    s2, j2 = two.pooled(texts)
+    assert not two.inner._pending and two.misses == len(texts)
+    s1, j1 = load_embedder(cache=False, jobs=1).pooled(texts)
+    assert np.array_equal(s1, s2) and np.array_equal(j1, j2)
+    two.prefetch(texts)  # all cached now: nothing to send
+    assert not two.inner._pending
+
+
+def test_workers_started_early_take_all_the_work():
+    """``start`` brings every worker up before there is work; from then on even a small input
+    goes to them, so this process never loads the model."""
+    two = load_embedder(cache=False, jobs=2)
+    two.start()
+    assert len(two._pool._processes) == 2
+    small = ["The treaty was signed.", "조약이 체결되었다."]
+    assert np.array_equal(two.encode(small), load_embedder(cache=False, jobs=1).encode(small))
+    assert two.local._model is None
+
+
+def test_processes_starting_together_wait_for_the_one_making_the_model_copy(tmp_path, monkeypatch):
+    """Workers that start together on a first run do not each parse the wheel's files: the
+    others wait for the one making the prepared copy, then load it."""
+    import subprocess
+    import sys
+    import time
+
+    from aligner.embed.usem3 import USEEmbedder, _making_copy, _prepared_dir
+
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))  # the worker inherits it
+    folder = _prepared_dir(USEEmbedder().model_id)
+    script = (
+        "import time\n"
+        "from aligner.embed.usem3 import USEEmbedder\n"
+        "USEEmbedder().prepare()\n"
+        "print(time.time())\n"
+    )
+    with _making_copy(folder):
+        worker = subprocess.Popen([sys.executable, "-c", script], text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        time.sleep(4)  # it would have loaded the model by now (~1.5 s) without the lock
+        released = time.time()
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err[-500:]
+    assert float(out) >= released
+    assert {p.name for p in folder.iterdir()} == {"model.pickle", "table.npy"}

@@ -154,3 +154,36 @@ def test_the_corridor_stays_bounded_for_lopsided_inputs():
     assert lo[0] == 0 and hi[-1] == m and (np.diff(lo) >= 0).all() and (np.diff(hi) >= 0).all()
     assert (hi[:-1] >= lo[1:]).all()  # every row reaches the next: a path exists
     assert (int((hi - lo).max()) + 1) * (n + 1) <= MAX_CELLS
+
+
+KERNELS_SCRIPT = """
+import sys
+from pathlib import Path
+
+from aligner import align_files, mine_sentences
+from aligner.parallel.warm import compile_kernels
+
+cache, en, ko = map(Path, sys.argv[1:])
+compile_kernels()
+before = sorted(p.name for p in (cache / "numba").rglob("*.nbc"))
+for mode in ("parallel", "comparable"):
+    align_files(en, ko, mode=mode)
+mine_sentences(en.read_text().splitlines(), ko.read_text().splitlines())
+after = sorted(p.name for p in (cache / "numba").rglob("*.nbc"))
+print(len(before), before == after, after)
+"""
+
+
+def test_kernels_compiled_ahead_are_the_ones_the_aligner_uses(tmp_path):
+    """``compile_kernels`` (run while embedding workers encode) compiles each kernel for the
+    array types real documents give it: aligning, comparable mode and mining afterwards
+    compile nothing new (numba would add a second signature to its disk cache)."""
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["ALIGNER_CACHE_DIR"] = str(tmp_path)
+    p = subprocess.run(
+        [sys.executable, "-c", KERNELS_SCRIPT, tmp_path, NTREX / "en.txt", NTREX / "ko.txt"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr[-800:]
+    n, same, _ = p.stdout.split(" ", 2)
+    assert int(n) >= 4 and same == "True", p.stdout

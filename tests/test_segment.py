@@ -116,3 +116,16 @@ def test_english_words_nupunkt_took_for_abbreviations_end_sentences():
     text = "He was shot in the chest, abdomen and hand. Officers described the shooting."
     assert len(split_text(text, "en")) == 2
     assert len(split_text("Mr. Smith met Dr. Jones in St. Louis on Jan. 5.", "en")) == 1
+
+
+def test_korean_split_on_several_threads_is_the_same():
+    """Given threads, kiwipiepy splits every block of a text at once on its own threads: the
+    sentences, offsets and paragraphs are those of the one-thread split, and the progress
+    reported adds up to the text."""
+    one_text = "\n\n".join((d / "ko.txt").read_text(encoding="utf-8") for d in (SEED, NTREX))
+    text = normalize_text("\n\n".join([one_text] * 3) + "\n" + "가" * (MAX_SENTENCE_CHARS + 9))
+    done = []
+    many = split_text(text, "ko", threads=2, progress=done.append)
+    assert many == split_text(text, "ko")
+    assert sum(done) == len(text) and len(many) > 100
+    _check_offsets(text, many)

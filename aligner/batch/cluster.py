@@ -5,11 +5,11 @@ dask-jobqueue, Kubernetes). No scheduler, queue or RPC of our own."""
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import warnings
 from contextlib import contextmanager
 
+from ..embed.workers import available_cores
 from ..errors import AlignerError
 
 CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer in this long is not there
@@ -17,10 +17,7 @@ CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer in this long is not t
 
 def default_workers() -> int:
     """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS
-        return max(1, os.cpu_count() or 1)
+    return available_cores()
 
 
 @contextmanager

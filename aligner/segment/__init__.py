@@ -162,18 +162,25 @@ def _pieces(block: str, limit: int | None):
     yield pos, len(block)
 
 
-def _block_spans(block: str, splitter: Splitter) -> list[tuple[int, int]]:
-    """Sentence spans of one block. A run without sentence punctuation (a PDF page, a line of
-    a megabyte) is only capped: the splitter has nothing to find there, and kiwipiepy takes
-    minutes on a megabyte; long blocks reach a slow splitter in pieces for the same reason."""
-    spans = []
-    for ps, pe in _pieces(block, getattr(splitter, "max_run", None)):
-        piece = block[ps:pe]
-        if len(piece) > MAX_SENTENCE_CHARS and not _HAS_END.search(piece):
-            spans.append((ps, pe))
-        else:
-            spans += [(ps + s, ps + e) for s, e in splitter.spans(piece.translate(_SPLIT_VIEW))]
-    return spans
+def _block_pieces(block: str, splitter: Splitter) -> list[tuple[int, int, bool]]:
+    """A block as the pieces its splitter sees: (start, end, whether to split it). A run
+    without sentence punctuation (a PDF page, a line of a megabyte) is only capped: the
+    splitter has nothing to find there, and kiwipiepy takes minutes on a megabyte; long
+    blocks reach a slow splitter in pieces for the same reason."""
+    return [
+        (ps, pe, not (pe - ps > MAX_SENTENCE_CHARS and not _HAS_END.search(block, ps, pe)))
+        for ps, pe in _pieces(block, getattr(splitter, "max_run", None))
+    ]
+
+
+def _split_pieces(pieces: list[str], splitter: Splitter, threads: int):
+    """The splitter's spans of each piece, in order: several at once where it can and more
+    than one thread is allowed (kiwipiepy splits a list on its own threads, ~2x on a book
+    with two; the spans are the same)."""
+    many = getattr(splitter, "spans_many", None)
+    if many is not None and threads > 1 and len(pieces) > 1:
+        return many(pieces)
+    return map(splitter.spans, pieces)
 
 
 SEGMENTS = ("sentences", "lines")
@@ -181,14 +188,15 @@ SEGMENTS = ("sentences", "lines")
 
 def split_text(
     text: str, lang: str, splitter: Splitter | None = None, progress=None, *,
-    segments: str = "sentences", srx=None,
+    segments: str = "sentences", srx=None, threads: int = 1,
 ) -> list[Sentence]:  # fmt: skip
     """Split normalised text into sentences with paragraph ids and character offsets.
 
     ``segments="lines"``: every non-empty line is one segment, never split. ``srx`` (a path
     or :class:`~aligner.segment.srx.SrxRules`): cut as those SRX rules cut, as a CAT tool
     does. ``progress(n)``, if given, is called with the number of characters done after each
-    paragraph (books take tens of seconds in kiwipiepy).
+    block (books take seconds in kiwipiepy). ``threads``: how many the splitter may use (the
+    sentences are the same for any number).
     """
     if segments not in SEGMENTS:
         raise ValueError(f"segments must be one of {SEGMENTS}, not {segments!r}")
@@ -202,25 +210,35 @@ def split_text(
             return split_lines(text)
         return split_srx(text, lang, resolve_srx(srx))
     splitter = splitter or get_splitter(lang)
-    out: list[Sentence] = []
     wrapped = _hard_wrapped(text)
+    blocks = []  # (paragraph, start in text, block, its pieces)
     for para, (ps, pe) in enumerate(_paragraphs(text)):
-        if progress:
-            progress(pe - ps)
         for bs, be in _lines(text, ps, pe, wrapped):
             block = text[bs:be]
-            if not block.strip():
-                continue
-            spans = _block_spans(block, splitter)
-            for s, e in spans:
-                for cs, ce in _cap(block, s, e):
-                    # trim whitespace so offsets point at the sentence itself
-                    while cs < ce and block[cs].isspace():
-                        cs += 1
-                    while ce > cs and block[ce - 1].isspace():
-                        ce -= 1
-                    if ce > cs:
-                        out.append(Sentence(block[cs:ce], bs + cs, bs + ce, para))
+            if block.strip():
+                blocks.append((para, bs, block, _block_pieces(block, splitter)))
+    todo = [b[2][s:e].translate(_SPLIT_VIEW) for b in blocks for s, e, split in b[3] if split]
+    results = iter(_split_pieces(todo, splitter, threads))
+    out: list[Sentence] = []
+    done = 0
+    for para, bs, block, pieces in blocks:
+        spans = []
+        for ps, pe, split in pieces:
+            spans += [(ps + s, ps + e) for s, e in next(results)] if split else [(ps, pe)]
+        for s, e in spans:
+            for cs, ce in _cap(block, s, e):
+                # trim whitespace so offsets point at the sentence itself
+                while cs < ce and block[cs].isspace():
+                    cs += 1
+                while ce > cs and block[ce - 1].isspace():
+                    ce -= 1
+                if ce > cs:
+                    out.append(Sentence(block[cs:ce], bs + cs, bs + ce, para))
+        if progress:
+            progress(bs + len(block) - done)
+            done = bs + len(block)
+    if progress and len(text) > done:
+        progress(len(text) - done)
     # renumber paragraphs densely so empty ones leave no gaps
     ids = {p: i for i, p in enumerate(dict.fromkeys(s.para for s in out))}
     return [Sentence(s.text, s.start, s.end, ids[s.para]) for s in out]
