@@ -108,13 +108,15 @@ bench-editor: $(STAMP)
 	$(BIN)/python benchmarks/editor.py --shared $(SHARED)
 
 # Past one machine: batch throughput with 1 and 2 Dask workers (NTREX documents, Bible books),
-# memory per worker, embed/align split; mining at 20k and 100k synthetic sentences a side
-# (exact vs IVF: seconds, memory, recall). ~20 min on 2 cores; SIZES=20000,100000,1000000 adds
-# 1M a side (IVF only; far longer than that on 2 cores).
+# memory per worker, embed/align split; mining at 20k and 100k synthetic sentences a side on 2
+# workers (exact vs IVF: seconds, memory, recall; ~20 min on 2 cores), then HNSW in one process
+# at HNSW_SIZES (100k and 1M a side: ~40 min more; HNSW_SIZES= leaves that section as it is).
 SIZES ?= 20000,100000
+HNSW_SIZES ?= 100000,1000000
 BOOKS ?= 8
 bench-scale: $(STAMP)
-	$(BIN)/python benchmarks/scale.py --shared $(SHARED) --sizes $(SIZES) --books $(BOOKS)
+	$(BIN)/python benchmarks/scale.py --shared $(SHARED) --sizes $(SIZES) --books $(BOOKS) \
+		--hnsw-sizes '$(HNSW_SIZES)'
 
 # Random and mutated inputs through the real CLI; crashes and invalid outputs must both be 0.
 N ?= 2000

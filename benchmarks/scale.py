@@ -16,11 +16,15 @@ run), memory per worker, the embed/align split; mining at 20k and 100k sentences
    index on a 2-worker cluster: seconds, peak memory (driver and workers), recall of the
    exact margin-selected pairs.
 
+3. HNSW as mining runs it without a cluster (one graph per side), at ``--hnsw-sizes``
+   (100k and 1M a side by default: ~40 min), against exact top-k in the same process up to
+   100k.
+
 Usage: python benchmarks/scale.py [--shared ../shared] [--sizes 20000,100000]
-       [--books 8] [--out FILE.md] [--skip-batch] [--skip-mining]
+       [--books 8] [--out FILE.md] [--skip-batch] [--skip-mining] [--hnsw-sizes N,N|'']
 
 ``--skip-batch`` keeps the batch section of the existing ``--out`` file, ``--skip-mining`` its
-mining sections, each marked with the run it comes from. With
+mining sections, ``--hnsw-sizes ''`` the HNSW one, each marked with the run it comes from. With
 100k among the sizes, a last section profiles one shard pair (one thread, CPU seconds).
 """
 
@@ -300,7 +304,7 @@ def _take(x: np.ndarray, i: int) -> np.ndarray:
     return x[i : i + 1]
 
 
-def mine_sharded(client, n: int, params, approximate: bool, shard_rows: int, ivf=None):
+def mine_sharded(client, n: int, params, kind: str, shard_rows: int, options=None):
     from aligner.matching.mine import candidate_scores, select_pairs
     from aligner.matching.shards import topk_lists
 
@@ -309,8 +313,8 @@ def mine_sharded(client, n: int, params, approximate: bool, shard_rows: int, ivf
     client.gather(xs[0] + ys[0])  # made: not part of the timing
     t0 = time.perf_counter()
     kk = max(params.k, params.candidates)
-    fwd = topk_lists(client, xs[0], ys[0], ys[1], kk, approximate, params.block, ivf)
-    bwd = topk_lists(client, ys[0], xs[0], xs[1], kk, approximate, params.block, ivf)
+    fwd = topk_lists(client, xs[0], ys[0], ys[1], kk, kind, params.block, options)
+    bwd = topk_lists(client, ys[0], xs[0], xs[1], kk, kind, params.block, options)
     s = candidate_scores(fwd, bwd, params.k)
     pairs = select_pairs(s, params.threshold, params.mutual, params.min_cosine)
     secs = time.perf_counter() - t0
@@ -359,30 +363,87 @@ def mining_rows(n: int, params) -> list[str]:
         rows.append(f"| {n:,} | exhaustive margin (mine_scores, 1 process) | {secs:.1f} | "
                     f"{peak:.0f} (traced) | {len(exact)} | 1 | {precision(exact)} |")  # fmt: skip
         del x, y
-    runs = [("exact top-k per shard", False, None)] if n <= EXACT_UP_TO else []
-    runs.append((f"IVF {LISTS_PER_SQRT}·√n lists, {NPROBE} probes (default)", True, None))
+    runs = [("exact top-k per shard", "exact", None)] if n <= EXACT_UP_TO else []
+    runs.append((f"IVF {LISTS_PER_SQRT}·√n lists, {NPROBE} probes (its defaults)", "ivf", None))
     if n <= 20_000:
-        runs.append((f"IVF 2·√n lists, {FAST['nprobe']} probes (former setting)", True, FAST))
+        runs.append((f"IVF 2·√n lists, {FAST['nprobe']} probes (former setting)", "ivf", FAST))
     elif n <= EXACT_UP_TO:
-        runs.append((f"IVF {LISTS_PER_SQRT}·√n lists, {DEEP['nprobe']} probes", True, DEEP))
-    for kind, approximate, ivf in runs:
+        runs.append((f"IVF {LISTS_PER_SQRT}·√n lists, {DEEP['nprobe']} probes", "ivf", DEEP))
+    for label, index, options in runs:
         cluster, client = fresh_cluster(2)
         try:
-            got, secs, knn4 = mine_sharded(client, n, params, approximate, min(250_000, n // 2),
-                                           ivf)  # fmt: skip
+            got, secs, knn4 = mine_sharded(client, n, params, index, min(250_000, n // 2),
+                                           options)  # fmt: skip
             peaks = worker_peaks(client)
         finally:
             client.close()
             cluster.close()
-        exact = exact or (got if not approximate else None)
+        exact = exact or (got if index == "exact" else None)
         pair_recall = f"{len(got & exact) / len(exact):.4f}" if exact else "—"
         recall = f"{pair_recall} / {knn4:.3f}"
         mem = f"{rss_mib():.0f} / {', '.join(f'{p:.0f}' for p in peaks)}"
-        TIMES.append((n, kind, secs))
-        rows.append(f"| {n:,} | {kind}, 2 workers | {secs:.1f} | {mem} | {len(got)} | "
+        TIMES.append((n, label, secs))
+        rows.append(f"| {n:,} | {label}, 2 workers | {secs:.1f} | {mem} | {len(got)} | "
                     f"{recall} | {precision(got)} |")  # fmt: skip
         print(rows[-1], flush=True)
     return rows
+
+
+HNSW_TITLE = "## Mining with the HNSW index (the default past the exact limit), one process"
+
+
+def hnsw_section(sizes: list[int]) -> list[str]:
+    """``index="hnsw"`` as mining runs it without a cluster (one graph per side, faiss on
+    every core of this process), against exact top-k in the same process where that is
+    affordable: seconds, peak memory, recall of the exact margin-selected pairs, 4-NN recall
+    over SAMPLE source rows, precision against the synthetic truth."""
+    import faiss
+
+    from aligner.matching.knn import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, exact_topk
+    from aligner.matching.mine import MineParams, candidate_scores, select_pairs
+    from aligner.matching.shards import split_rows, topk_lists
+
+    params = MineParams()
+    kk = max(params.k, params.candidates)
+    lines = [HNSW_TITLE, "",
+             f"faiss `IndexHNSWFlat`, M {HNSW_M}, efConstruction {HNSW_EF_CONSTRUCTION}, "
+             f"efSearch {HNSW_EF_SEARCH}; {faiss.omp_get_max_threads()} faiss threads, the "
+             f"synthetic pool above; top-{kk} candidates both ways, then the margin and the "
+             "pair selection of `aligner mine`. Seconds include building both graphs.", "",
+             "| sentences a side | search | seconds | peak MiB (process) | pairs | recall of the "
+             "exact pairs / 4-NN recall (2,000 rows) | precision vs truth |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for n in sizes:
+        x, y = synthetic_rows(n, 1, 0), synthetic_rows(n, 1, 1)
+        partnered = partnered_rows(n, 1)
+        rows = np.random.default_rng(0).choice(n, min(SAMPLE, n), replace=False)
+        want = exact_topk(x[rows], y, params.k)[1]
+        exact = None
+        for kind in ("exact", "hnsw") if n <= EXACT_UP_TO else ("hnsw",):
+            t0 = time.perf_counter()
+            xs, ys = (split_rows(x), split_rows(y)) if kind == "exact" else ([x], [y])
+            fwd = topk_lists(None, xs, ys, [len(v) for v in ys], kk, kind, params.block)
+            bwd = topk_lists(None, ys, xs, [len(v) for v in xs], kk, kind, params.block)
+            got = {(i, j) for i, j, _ in select_pairs(candidate_scores(fwd, bwd, params.k),
+                   params.threshold, params.mutual, params.min_cosine)}  # fmt: skip
+            secs = time.perf_counter() - t0
+            exact = got if kind == "exact" else exact
+            found = zip(want, fwd[1][rows, : params.k], strict=True)
+            knn4 = np.mean([len(set(a) & set(b)) / params.k for a, b in found])
+            pair_recall = f"{len(got & exact) / len(exact):.4f}" if exact else "—"
+            prec = np.mean([partnered[i] and i == j for i, j in got])
+            TIMES.append((n, f"{kind}, one process", secs))
+            lines.append(f"| {n:,} | {kind} top-{kk}, one process | {secs:.1f} | "
+                         f"{rss_mib():.0f} | {len(got)} | {pair_recall} / {knn4:.3f} | "
+                         f"{prec:.3f} |")  # fmt: skip
+            print(lines[-1], flush=True)
+        del x, y
+    pts = sorted((n, t) for n, k, t in TIMES if k == "hnsw, one process")
+    for (n1, t1), (n2, t2) in zip(pts, pts[1:], strict=False):
+        e = np.log(t2 / t1) / np.log(n2 / n1)
+        lines += ["", f"HNSW seconds grow as n^{e:.2f} from {n1:,} to {n2:,} a side ({t1:.1f} s "
+                  f"→ {t2:.1f} s; exact search grows as n^2)."]  # fmt: skip
+    return lines + [""]
 
 
 def _numpy_topk(q: np.ndarray, base: np.ndarray, k: int, block: int = 1024) -> np.ndarray:
@@ -519,6 +580,11 @@ def main() -> None:
     ap.add_argument("--out", default=str(HERE / "scale.md"))
     ap.add_argument("--skip-batch", action="store_true")
     ap.add_argument("--skip-mining", action="store_true")
+    ap.add_argument(
+        "--hnsw-sizes",
+        default="100000,1000000",
+        help="Sizes for the HNSW section (one process); empty: keep the old one.",
+    )
     args = ap.parse_args()
     shared = Path(args.shared)
     t0 = time.perf_counter()
@@ -526,7 +592,8 @@ def main() -> None:
     head = [
         "# Scale benchmark", "",
         f"`python benchmarks/scale.py --sizes {args.sizes} --books {args.books}"
-        f"{' --skip-batch' * args.skip_batch}{' --skip-mining' * args.skip_mining}` "
+        f"{' --skip-batch' * args.skip_batch}{' --skip-mining' * args.skip_mining}"
+        f" --hnsw-sizes '{args.hnsw_sizes}'` "
         f"(`make bench-scale`), {date.today()}, Python {platform.python_version()}, "
         f"{platform.machine()}, {os.cpu_count()} cores; load average {load[0]:.1f} at the "
         "start: the machine is shared with other engineers' tests, so seconds vary from run "
@@ -545,6 +612,10 @@ def main() -> None:
             lines += profile_section()
     else:
         lines += kept_sections(Path(args.out), MINING_TITLES, "--skip-mining")
+    if args.hnsw_sizes:
+        lines += hnsw_section([int(s) for s in args.hnsw_sizes.split(",")])
+    else:
+        lines += kept_sections(Path(args.out), [HNSW_TITLE], "--hnsw-sizes ''")
     lines += CLUSTER.splitlines() + [""]
     lines.append(f"Wall time {time.perf_counter() - t0:.0f} s.")
     Path(args.out).write_text("\n".join(head + lines) + "\n", encoding="utf-8")

@@ -31,35 +31,36 @@ def pool(n: int, seed: int = 0, d: int = 64):
 def test_sharded_exact_topk_gives_the_kernels_neighbour_means():
     x, y = pool(3000)
     fwd = topk_lists(None, split_rows(x, 700), split_rows(y, 900), [900, 900, 900, 300], 4,
-                     approximate=False, block=256)  # fmt: skip
+                     "exact", block=256)  # fmt: skip
     r, _ = neighbour_means(x, y, 4, block=500)
     np.testing.assert_allclose(topk_means(fwd[0]), r, rtol=1e-6)
     full = x @ y.T
     np.testing.assert_array_equal(fwd[1][:, 0], full.argmax(axis=1))
 
 
-def test_candidates_and_ivf_keep_the_exhaustive_pairs():
+def test_candidates_and_each_index_keep_the_exhaustive_pairs():
     x, y = pool(10000, seed=1)
     p = MineParams()
     exact = {(i, j) for i, j, _ in select_pairs(mine_scores(x, y, 4), p.threshold,
                                                   p.mutual, p.min_cosine)}  # fmt: skip
     assert len(exact) > 4000
-    for approximate in (False, True):
+    for kind, floor in (("exact", 0.999), ("ivf", 0.97), ("hnsw", 0.97)):
         xs, ys = split_rows(x, 5000), split_rows(y, 5000)
-        if approximate:
-            assert isinstance(knn.build(ys[0], True), knn.IVFIndex)
-        fwd = topk_lists(None, xs, ys, [5000, 5000], 16, approximate)
-        bwd = topk_lists(None, ys, xs, [5000, 5000], 16, approximate)
+        if kind != "exact":
+            assert isinstance(knn.build(ys[0], kind), knn.INDEX_TYPES[kind])
+        fwd = topk_lists(None, xs, ys, [5000, 5000], 16, kind)
+        bwd = topk_lists(None, ys, xs, [5000, 5000], 16, kind)
         got = {(i, j) for i, j, _ in select_pairs(candidate_scores(fwd, bwd, 4), p.threshold,
                                                   p.mutual, p.min_cosine)}  # fmt: skip
-        assert len(got & exact) / len(exact) >= (0.999 if not approximate else 0.97)
+        assert len(got & exact) / len(exact) >= floor, kind
 
 
-def test_ivf_index_survives_pickling():
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_each_index_survives_pickling(kind):
     import pickle
 
     _, y = pool(5000, seed=2)
-    index = knn.IVFIndex(y)
+    index = knn.build(y, kind)
     again = pickle.loads(pickle.dumps(index))
     a, b = index.search(y[:50], 5), again.search(y[:50], 5)
     np.testing.assert_array_equal(a[1], b[1])
@@ -141,6 +142,24 @@ def test_ivf_with_many_small_lists_trains_without_faiss_warnings(capfd):
 
 
 def test_auto_searches_exactly_up_to_the_measured_limit():
-    assert not knn.use_index("auto", 100_000, 100_000)  # exact: about a minute on 2 workers
-    assert knn.use_index("auto", 1_000_000, 1_000_000)
-    assert knn.use_index("ivf", 10, 10) and not knn.use_index("exact", 10**7, 10**7)
+    assert knn.index_kind("auto", 100_000, 100_000) == "exact"  # about a minute on 2 workers
+    assert knn.index_kind("auto", 1_000_000, 1_000_000) == "hnsw"
+    assert knn.index_kind("ivf", 10, 10) == "ivf"
+    assert knn.index_kind("exact", 10**7, 10**7) == "exact"
+    with pytest.raises(ValueError, match="unknown index"):
+        knn.index_kind("annoy", 10, 10)
+
+
+def test_mining_in_one_process_with_hnsw_keeps_the_exhaustive_pairs():
+    """``index="hnsw"`` without a cluster: one graph per side, the pairs exact scoring finds."""
+    x, y = pool(8000, seed=5)
+    names = [f"row {i}" for i in range(len(x))]
+    pairs = {}
+    for kind in ("exact", "hnsw"):
+        params = MineParams(index=kind)
+        found = mine_sentences(names, names, src_vecs=x, tgt_vecs=y, params=params)
+        pairs[kind] = {(b.src_ids[0], b.tgt_ids[0]) for b in found.beads
+                       if b.src_ids and b.tgt_ids}  # fmt: skip
+        assert f"index:{kind}" in found.signature
+    assert len(pairs["exact"]) > 3000
+    assert len(pairs["hnsw"] & pairs["exact"]) / len(pairs["exact"]) >= 0.97

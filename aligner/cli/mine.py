@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import click
 
-from ..matching.knn import EXACT_MAX_CELLS
+from ..matching.knn import EXACT_MAX_CELLS, INDEXES
 from .common import build_embedder, print_verbose, print_warnings, run_options, writer_options
 from .options import (
     NUMBER,
@@ -62,9 +62,9 @@ from .options import (
     metavar="ADDRESS",
     help="Embed and search on an existing Dask cluster (tcp://host:8786).",
 )
-@click.option("--index", type=click.Choice(["auto", "exact", "ivf"]), default="auto",
-              show_default=True, help="Candidate search: exact (every cosine), ivf (a faiss "
-              "index per shard, approximate) or auto (ivf past "
+@click.option("--index", type=click.Choice(list(INDEXES)), default="auto",
+              show_default=True, help="Candidate search: exact (every cosine), hnsw or ivf "
+              "(a faiss index per shard, approximate) or auto (hnsw past "
               f"{EXACT_MAX_CELLS:.0e} sentence pairs, about {EXACT_MAX_CELLS**0.5 / 1000:.0f}k "
               "a side; see benchmarks/scale.md).")  # fmt: skip
 @click.option("--candidates", default=16, type=click.IntRange(min=1), show_default=True,

@@ -44,7 +44,7 @@ from ..read.collection import read_side
 from ..segment import Sentence, as_sentences, splitter_id
 from ..signature import signature
 from .dedupe import first_occurrences
-from .knn import use_index
+from .knn import index_kind
 from .margin import apply_margin, candidate_margin, neighbour_means, topk_means
 from .shards import embed_shards, regroup, split_rows, topk_lists
 
@@ -64,8 +64,8 @@ class MineParams:
     mutual: bool = field(default=False, metadata={"sig": "mutual"})
     # rows per matrix product: memory is about block × m × 4 bytes; results do not depend on it
     block: int = field(default=1024, metadata={"sig": None})
-    # candidate search: 'exact' (every cosine), 'ivf' (a faiss index per shard) or 'auto'
-    # (exact up to knn.EXACT_MAX_CELLS = n × m, measured in benchmarks/scale.md)
+    # candidate search: 'exact' (every cosine), 'hnsw' or 'ivf' (a faiss index per shard) or
+    # 'auto' (exact up to knn.EXACT_MAX_CELLS = n × m, HNSW past it; benchmarks/scale.md)
     index: str = field(default="auto", metadata={"sig": "index"})
     # on a cluster or with an index, each sentence's margin-best partner is sought among its
     # top `candidates` cosines (scale.md: 16 keep every exactly-selected pair at 100k)
@@ -218,15 +218,17 @@ def _cosines(scores: MineScores, pairs) -> list[float]:
 
 def _scores(xs, ys, n: int, m: int, params: MineParams, client=None) -> MineScores:
     """Exhaustive margins in this process up to the exact limit; past it, or on a cluster,
-    top-K candidates from sharded search (exact or IVF per shard)."""
-    approximate = use_index(params.index, n, m)
-    if client is None and not approximate:
+    top-K candidates from sharded search (exact, HNSW or IVF per shard)."""
+    kind = index_kind(params.index, n, m)
+    if client is None and kind == "exact":
         return mine_scores(np.concatenate(xs[0]), np.concatenate(ys[0]), params.k, params.block)
+    if client is None and kind == "hnsw":  # one graph per side: a query visits one, not four
+        xs, ys = ([np.concatenate(xs[0])], [n]), ([np.concatenate(ys[0])], [m])
     kk = max(params.k, params.candidates)
     with progress(2, "searching", unit="side") as update:
-        fwd = topk_lists(client, xs[0], ys[0], ys[1], kk, approximate, params.block)
+        fwd = topk_lists(client, xs[0], ys[0], ys[1], kk, kind, params.block)
         update(1)
-        bwd = topk_lists(client, ys[0], xs[0], xs[1], kk, approximate, params.block)
+        bwd = topk_lists(client, ys[0], xs[0], xs[1], kk, kind, params.block)
         update(1)
     return candidate_scores(fwd, bwd, params.k)
 

@@ -1,5 +1,5 @@
 """Mining past one process: both sides cut into shards, searched shard by shard (exact or an
-IVF index per shard) on the workers of a Dask cluster, per-shard top-k lists merged per query.
+index per shard) on the workers of a Dask cluster, per-shard top-k lists merged per query.
 
 Only top-k lists (rows × K cosines and ids) come back to the driver, never a shard or an
 n × m matrix; embeddings computed on the workers stay there as shards. Without a client the
@@ -26,16 +26,17 @@ def _submitter(client):
 
 
 def topk_lists(client, queries: list, bases: list, base_sizes: list[int], k: int,
-               approximate: bool, block: int = 1024, ivf: dict | None = None):  # fmt: skip
+               kind: str = "exact", block: int = 1024, options: dict | None = None):  # fmt: skip
     """Each query row's top-k over all base shards: (values, ids) with global ids.
 
     ``queries`` and ``bases`` are arrays or futures of arrays (shards of each side in order);
     every base shard is indexed once, searched by every query shard, and the per-shard lists of
-    each query shard are merged on a worker.
+    each query shard are merged on a worker. ``kind``: 'exact', 'ivf' or 'hnsw'
+    (:func:`.knn.build`, with ``options``).
     """
     submit, gather = _submitter(client)
     offsets = np.concatenate([[0], np.cumsum(base_sizes)[:-1]]).astype(int).tolist()
-    searchers = [submit(build, b, approximate, ivf) for b in bases]
+    searchers = [submit(build, b, kind, options) for b in bases]
     merged = []
     for q in queries:
         parts = [submit(search, s, q, k, off, block) for s, off in zip(searchers, offsets,

@@ -3,8 +3,8 @@
 On a first run the aligner's kernels take ~1.3 s to compile, and ~0.3 s to load from the
 cache on later runs, both after embedding, on the critical path. While embedding workers
 encode, this process only waits for them: :func:`compile_in_background` does that work then,
-on a thread. A tiny made-up document goes through the real alignment step, so every kernel
-is compiled for exactly the array types real documents give it.
+on a thread. A tiny made-up document goes through the kernels as the aligner calls them, so
+each is compiled for exactly the array types real documents give it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import threading
 import numpy as np
 
 from ..embed.base import l2_normalise
-from ..embed.windows import compose_windows
-from ..matching.margin import neighbour_means, topk_means
-from .align import AlignParams, align_embeddings
+from ..matching.margin import corridor_neighbour_means, neighbour_means, topk_means
+from .corridor import full_corridor
+from .dp import bead_dp
+from .similarity import corridor_sims
 
 log = logging.getLogger("aligner")
 _started = threading.Event()
@@ -40,19 +41,22 @@ def _compile_quietly() -> None:
 
 
 def compile_kernels() -> None:
-    """Compile every kernel (or load it from the disk cache)."""
+    """Compile every kernel (or load it from the disk cache).
+
+    The kernels are called as the aligner calls them, on arrays made by the same functions
+    (``tests/test_environment.py`` checks that alignment then compiles nothing new), but not
+    through :func:`.align.align_embeddings`: it limits BLAS threads process-wide while it runs,
+    which a thread must not do to the rest of the process."""
     rng = np.random.default_rng(0)
     src = l2_normalise(rng.standard_normal((12, 16)).astype(np.float32))
     tgt = l2_normalise(src + 0.2 * rng.standard_normal(src.shape).astype(np.float32))
-    lengths = np.full(len(src), 60.0)
-    params = AlignParams()
-    sizes = sorted({a for a, _ in params.bead_types()} | {b for _, b in params.bead_types()})
-    align_embeddings(
-        {k: compose_windows(src, k) for k in sizes},
-        {k: compose_windows(tgt, k) for k in sizes},
-        lengths,
-        lengths,
-        params,
-    )
+    n, m = len(src), len(tgt)
+    lo, hi = full_corridor(n, m)
+    width = int((hi - lo).max()) + 1
+    sims = corridor_sims(src, tgt, lo, width, 1, 1)
+    corridor_neighbour_means(sims, lo, hi, m, 4)  # the parallel costs
+    types = [(1, 1), (1, 2), (2, 1)]
+    costs = np.stack([1.0 - corridor_sims(src, tgt, lo, width, a, b) for a, b in types])
+    bead_dp(lo, hi, costs, types, np.full(n, 0.5), np.full(m, 0.5))
     neighbour_means(src, tgt, 4)  # comparable mode and exact mining
     topk_means(np.zeros((2, 4), dtype=np.float32))  # mining with an index
