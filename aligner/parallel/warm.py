@@ -26,11 +26,13 @@ _started = threading.Event()
 
 def compile_in_background() -> None:
     """:func:`compile_kernels` on a thread of its own, once per process (a thread that needs
-    a kernel before it is ready waits for numba's compiler lock, never compiles it twice)."""
+    a kernel before it is ready waits for numba's compiler lock, never compiles it twice).
+    Not a daemon: a process that is done before it is (comparable mode needs only some of
+    the kernels) waits the second it takes rather than stop it inside the compiler."""
     if _started.is_set():
         return
     _started.set()
-    threading.Thread(target=_compile_quietly, name="aligner-kernels", daemon=True).start()
+    threading.Thread(target=_compile_quietly, name="aligner-kernels").start()
 
 
 def _compile_quietly() -> None:
