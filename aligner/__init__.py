@@ -74,9 +74,15 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'aligner' has no attribute {name!r}")
-    value = getattr(import_module(_EXPORTS[name], __name__), name)
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name], __name__), name)
+    else:  # a stage or module as an attribute (``aligner.read.check_language``)
+        try:
+            value = import_module(f".{name}", __name__)
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'aligner' has no attribute {name!r}") from None
     globals()[name] = value
     return value
 

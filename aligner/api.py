@@ -8,6 +8,7 @@ so each check lives here once and reads the same from every door.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -105,14 +106,20 @@ def _start_workers_early(embedder: Embedder, *texts: str) -> bool:
     return True
 
 
-def _prefetcher(embedder: Embedder, params: AlignParams):
+@contextmanager
+def _prefetching(embedder: Embedder, params: AlignParams, mode: str):
     """What sends each side's sentences to the embedding workers as soon as it is split (the
-    source side's then compute while the target side is split), or None (only window
-    states, ``pool``, are computed from the sentences alone)."""
+    source side's then compute while the target side is split), or None (comparable mode, or
+    windows not made from sentence states); on the way out, whatever was sent and not
+    collected (a side left empty, an error) is cancelled."""
     prefetch = getattr(embedder, "prefetch", None)
-    if prefetch is None or window_mode(params.windows, embedder) != "pool":
-        return None
-    return lambda sentences: prefetch([s.text for s in sentences])
+    if prefetch is None or mode == "comparable" or window_mode(params.windows, embedder) != "pool":
+        yield None
+        return
+    try:
+        yield lambda sentences: prefetch([s.text for s in sentences])
+    finally:
+        embedder.discard_prefetched()
 
 
 def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions, threads=1,
@@ -157,22 +164,22 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
         return align_comparable(src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable)  # fmt: skip
     params = params or AlignParams()
-    prefetch = _prefetcher(embedder, params) if mode != "comparable" else None
-    t0 = time.perf_counter()
-    src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions,
-                                  getattr(embedder, "jobs", 1), prefetch)  # fmt: skip
-    split_s = time.perf_counter() - t0
-    if on_workers:  # this process only waits while they embed: get the kernels ready
-        compile_in_background()
-    if mode == "comparable":
-        return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
-                                embedder=embedder, params=comparable, split=split)  # fmt: skip
-    if segments != "sentences" or srx is not None:
-        # lines (--segments lines) and a CAT tool's SRX segments are the user's units: the
-        # aligner does not re-split them (and the signature says so)
-        params = replace(params, resplit=False)
-    result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, embedder=embedder,
-                             params=params, split=split)  # fmt: skip
+    with _prefetching(embedder, params, mode) as prefetch:
+        t0 = time.perf_counter()
+        src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx,
+                                      regions, getattr(embedder, "jobs", 1), prefetch)  # fmt: skip
+        split_s = time.perf_counter() - t0
+        if on_workers:  # this process only waits while they embed: get the kernels ready
+            compile_in_background()
+        if mode == "comparable":
+            return align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
+                                    embedder=embedder, params=comparable, split=split)  # fmt: skip
+        if segments != "sentences" or srx is not None:
+            # lines (--segments lines) and a CAT tool's SRX segments are the user's units: the
+            # aligner does not re-split them (and the signature says so)
+            params = replace(params, resplit=False)
+        result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
+                                 embedder=embedder, params=params, split=split)  # fmt: skip
     if params.resplit:  # our own sentence splitting: the other side may correct it
         t0 = time.perf_counter()
         result = resplit(result, embedder, src_text, tgt_text)

@@ -130,3 +130,5 @@ def test_a_long_pair_on_two_jobs_is_aligned_as_on_one():
     two = align_texts(src, tgt, embedder=workers, mode="parallel")
     assert two.beads == one.beads and two.src == one.src and len(one.src) >= 800
     assert len(workers._pool._processes) == 2 and workers.local._model is None
+    alone = align_texts(src, "", embedder=workers, mode="parallel", force=True)
+    assert not alone.pairs and not workers._pending  # sent ahead, then cancelled

@@ -279,3 +279,15 @@ def test_processes_starting_together_wait_for_the_one_making_the_model_copy(tmp_
     assert worker.returncode == 0, err[-500:]
     assert float(out) >= released
     assert {p.name for p in folder.iterdir()} == {"model.pickle", "table.npy"}
+
+
+def test_prefetched_work_nobody_collects_is_cancelled():
+    """A side sent ahead and never collected (the other side empty, an error) is cancelled, so
+    it holds no memory and keeps neither the workers nor the exit waiting."""
+    texts = [f"{s} ({i})" for i in range(60) for s in SEED_EN]
+    two = load_embedder(cache=False, jobs=2)
+    two.prefetch(texts)
+    futures = two._pending[tuple(texts)]
+    two.discard_prefetched()
+    assert not two._pending
+    assert sum(f.cancelled() for f in futures) >= 1  # the queued chunks never ran

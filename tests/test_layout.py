@@ -4,6 +4,8 @@ functions. These are the rules a newcomer relies on to find the room for a chang
 import ast
 from pathlib import Path
 
+import pytest
+
 import aligner
 
 PACKAGE = Path(aligner.__file__).parent
@@ -76,6 +78,9 @@ def test_the_public_names_load_on_first_use():
     assert set(aligner.__all__) == {*aligner._EXPORTS, "__version__"}
     for name in aligner.__all__:
         assert getattr(aligner, name) is not None, name
+    assert aligner.read.check_language is not None  # stages as attributes, as before
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        aligner.nothing  # noqa: B018
     heavy = ("numba", "kiwipiepy", "nupunkt", "pandas", "aligner.api")
     code = f"import sys, aligner.embed.usem3; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -64,7 +64,8 @@ from .options import (
 )
 @click.option("--index", type=click.Choice(list(INDEXES)), default="auto",
               show_default=True, help="Candidate search: exact (every cosine), hnsw or ivf "
-              "(a faiss index per shard, approximate) or auto (hnsw past "
+              "(a faiss index, approximate: one graph per side in one process, one per "
+              "shard on a cluster) or auto (hnsw past "
               f"{EXACT_MAX_CELLS:.0e} sentence pairs, about {EXACT_MAX_CELLS**0.5 / 1000:.0f}k "
               "a side; see benchmarks/scale.md).")  # fmt: skip
 @click.option("--candidates", default=16, type=click.IntRange(min=1), show_default=True,

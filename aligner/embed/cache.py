@@ -69,6 +69,7 @@ class CachedEmbedder:
             self.start = inner.start
         if hasattr(inner, "prefetch"):
             self.prefetch = self._prefetch
+            self.discard_prefetched = inner.discard_prefetched
 
     @property
     def jobs(self) -> int:

@@ -143,7 +143,10 @@ def _making_copy(folder):
         yield
         return
     with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks (some NFS and FUSE mounts)
+            pass
         yield
 
 

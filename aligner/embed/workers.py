@@ -5,9 +5,10 @@ model's tokenizer is pure Python, so processes, not threads, are what use every 
 is cut into the same fixed chunks whatever ``jobs`` is (the backend's ``chunk`` texts for
 vectors, :data:`.encode.POOL_CHUNK` sentences for window states), and each chunk is computed
 by one process exactly as this process would compute it: results are identical for every
-``jobs``. Workers start on first need (inputs of fewer than :data:`MIN_CHUNKS` chunks stay in
-this process: a worker takes a second or two to start and load the model) and live as long as
-the embedder, so a notebook or a long run pays the start-up once.
+``jobs``. Workers start on first need, or earlier when the caller knows a long text is coming
+(:meth:`ParallelEmbedder.start`); inputs of fewer than :data:`MIN_CHUNKS` chunks stay in this
+process until they run (a worker takes a second or two to start and load the model). They live
+as long as the embedder, so a notebook or a long run pays the start-up once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import os
 import sys
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import numpy as np
@@ -57,7 +58,12 @@ def _init_worker(make: Callable, args: tuple, threads: int) -> None:
     threadpool_limits(max(1, threads))
     model = _backend["model"] = make(*args)
     # a worker starts only when there is work for it: load the model before the first chunk
-    getattr(model, "prepare", lambda: None)()
+    # (a model that fails to load fails again on that chunk, as one error in the parent,
+    # rather than as a traceback from every worker's initializer)
+    try:
+        getattr(model, "prepare", lambda: None)()
+    except Exception:
+        pass
 
 
 def _ready() -> None:
@@ -70,6 +76,11 @@ def _encode(texts: list[str]) -> np.ndarray:
 
 def _pooled(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _backend["model"].pooled_chunk(texts)
+
+
+def _cancel(futures: list) -> None:
+    for f in futures:
+        f.cancel()
 
 
 @contextmanager
@@ -105,7 +116,7 @@ class ParallelEmbedder:
         self.jobs = jobs
         self._start = (make, args, threads)
         self._pool = None
-        self._pending: dict[tuple[str, ...], Iterator] = {}  # prefetched window states
+        self._pending: dict[tuple[str, ...], list] = {}  # futures of prefetched window states
         if hasattr(local, "pooled"):  # only backends that compose windows inside the model
             self.pooled = self._pooled
             self.prefetch = self._prefetch
@@ -177,18 +188,29 @@ class ParallelEmbedder:
 
     def _prefetch(self, texts: list[str]) -> None:
         """Send the window states of ``texts`` to the workers now and go on (splitting the
-        other side of the pair); :meth:`pooled` of the same texts collects them."""
+        other side of the pair); :meth:`pooled` of the same texts collects them, and
+        :meth:`discard_prefetched` cancels what nobody collected."""
         import multiprocessing as mp
 
         if not self._on_workers(texts) or mp.parent_process() is not None:
             return
+        key = tuple(texts)
         try:
             with _main_not_reimported():
-                results = self._executor().map(_pooled, pool_pieces(list(texts)))
+                pool = self._executor()
+                futures = [pool.submit(_pooled, piece) for piece in pool_pieces(list(texts))]
         except (OSError, RuntimeError) as e:  # no processes: pooled() will say so
             log.debug(f"window states not prefetched: {e}")
             return
-        self._pending[tuple(texts)] = results
+        _cancel(self._pending.pop(key, []))
+        self._pending[key] = futures
+
+    def discard_prefetched(self) -> None:
+        """Cancel prefetched work nobody collected (a side left empty, an error on the way),
+        so that it neither holds memory nor keeps the workers, or the exit, waiting."""
+        for futures in self._pending.values():
+            _cancel(futures)
+        self._pending.clear()
 
     def _pooled(self, texts: list[str], progress=None) -> tuple[np.ndarray, np.ndarray]:
         if not self._on_workers(texts):
@@ -197,7 +219,8 @@ class ParallelEmbedder:
 
         def parallel(mapper):
             if sent is not None:  # computed (or computing) already: collect in order
-                return pooled_in_chunks(_pooled, texts, lambda fn, items: sent, progress)
+                results = (f.result() for f in sent)
+                return pooled_in_chunks(_pooled, texts, lambda fn, items: results, progress)
             return pooled_in_chunks(_pooled, texts, mapper, progress)
 
         return self._run(parallel, lambda: self.local.pooled(texts, progress=progress))

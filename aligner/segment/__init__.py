@@ -195,8 +195,9 @@ def split_text(
     ``segments="lines"``: every non-empty line is one segment, never split. ``srx`` (a path
     or :class:`~aligner.segment.srx.SrxRules`): cut as those SRX rules cut, as a CAT tool
     does. ``progress(n)``, if given, is called with the number of characters done after each
-    block (books take seconds in kiwipiepy). ``threads``: how many the splitter may use (the
-    sentences are the same for any number).
+    block (books take seconds in kiwipiepy). ``threads`` above 1 lets a splitter that can
+    split many blocks at once do so (kiwipiepy, on its threads: one per core this process
+    may use); the sentences are the same either way.
     """
     if segments not in SEGMENTS:
         raise ValueError(f"segments must be one of {SEGMENTS}, not {segments!r}")

@@ -48,10 +48,18 @@ def _kiwi():
     (2026-12-02), with the NTREX texts identical and 8 of the Bible's 31,000 Korean verses
     cut differently (4 with a cut more, 4 with one fewer). Kiwi holds the GIL while it loads
     and splits, so a background thread would overlap nothing; given a list, it splits on
-    threads of its own (one per core, its default)."""
+    threads of its own, one per core this process may use (Kiwi's own default counts every
+    core of the machine)."""
     from kiwipiepy import Kiwi
 
-    return Kiwi(load_default_dict=False, load_multi_dict=False, load_typo_dict=False)
+    from ..embed.workers import available_cores
+
+    return Kiwi(
+        num_workers=available_cores(),
+        load_default_dict=False,
+        load_multi_dict=False,
+        load_typo_dict=False,
+    )
 
 
 class KiwiSplitter:
