@@ -123,11 +123,12 @@ def _prefetching(embedder: Embedder, params: AlignParams, mode: str):
 
 
 def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions, threads=1,
-                on_split=None):  # fmt: skip
+                on_split=None, cache_dir=None):  # fmt: skip
     """Both sides split (SRX rules on the source side only: the side a CAT tool segments),
     with the documents' structure on the sentences; and the splitters' names. ``threads``:
     what the splitters may use (as many as the embedder's processes: --jobs);
-    ``on_split(sentences)`` runs as each side is done."""
+    ``on_split(sentences)`` runs as each side is done; ``cache_dir``: the split cache's
+    folder (the embedding cache's; None with --no-cache)."""
     if segments not in SEGMENTS:
         raise AlignerError(f"unknown segments {segments!r}; use one of {', '.join(SEGMENTS)}.")
     if srx is not None and segments == "lines":
@@ -135,10 +136,11 @@ def _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx, regions, 
     rules = resolve_srx(srx) if srx is not None else None
     with progress(len(src_text) + len(tgt_text), "splitting", unit="char") as update:
         src = split_text(src_text, src_lang, progress=update, segments=segments, srx=rules,
-                         threads=threads)  # fmt: skip
+                         threads=threads, cache_dir=cache_dir)  # fmt: skip
         if on_split is not None:
             on_split(src)
-        tgt = split_text(tgt_text, tgt_lang, progress=update, segments=segments, threads=threads)
+        tgt = split_text(tgt_text, tgt_lang, progress=update, segments=segments, threads=threads,
+                         cache_dir=cache_dir)  # fmt: skip
         if on_split is not None:
             on_split(tgt)
     src, tgt = annotate(src, regions[0]), annotate(tgt, regions[1])
@@ -167,7 +169,8 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
     with _prefetching(embedder, params, mode) as prefetch:
         t0 = time.perf_counter()
         src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx,
-                                      regions, getattr(embedder, "jobs", 1), prefetch)  # fmt: skip
+                                      regions, getattr(embedder, "jobs", 1), prefetch,
+                                      getattr(embedder, "cache_dir", None))  # fmt: skip
         split_s = time.perf_counter() - t0
         if on_workers:  # this process only waits while they embed: get the kernels ready
             compile_in_background()

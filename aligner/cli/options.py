@@ -113,7 +113,8 @@ embed_options = stack(
     click.option("--threads", default=1, type=click.IntRange(min=1), **_CHOICE,
                  help="BLAS threads per embedding process (see --jobs; more than one rarely "
                  "pays on a busy machine)."),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
+    click.option("--no-cache", is_flag=True,
+                 help="Do not read or write the caches (embeddings and sentence splits)."),
 )  # fmt: skip
 
 # Where and how widely a command encodes (no short form: -j is batch's and mine's --workers).

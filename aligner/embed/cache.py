@@ -72,6 +72,11 @@ class CachedEmbedder:
             self.discard_prefetched = inner.discard_prefetched
 
     @property
+    def cache_dir(self) -> Path:
+        """The folder of this cache, which the sentence-split cache shares."""
+        return self.path.parent
+
+    @property
     def jobs(self) -> int:
         """Processes the embedder encodes on (what --jobs allowed the whole run)."""
         return getattr(self.inner, "jobs", 1)

@@ -188,7 +188,7 @@ SEGMENTS = ("sentences", "lines")
 
 def split_text(
     text: str, lang: str, splitter: Splitter | None = None, progress=None, *,
-    segments: str = "sentences", srx=None, threads: int = 1,
+    segments: str = "sentences", srx=None, threads: int = 1, cache_dir=None,
 ) -> list[Sentence]:  # fmt: skip
     """Split normalised text into sentences with paragraph ids and character offsets.
 
@@ -197,7 +197,9 @@ def split_text(
     does. ``progress(n)``, if given, is called with the number of characters done after each
     block (books take seconds in kiwipiepy). ``threads`` above 1 lets a splitter that can
     split many blocks at once do so (kiwipiepy, on its threads: one per core this process
-    may use); the sentences are the same either way.
+    may use); the sentences are the same either way. ``cache_dir``: keep the default
+    splitters' sentences in that folder's split cache (:mod:`aligner.segment.cache`), so that
+    a rerun on the same text neither loads nor runs the splitter.
     """
     if segments not in SEGMENTS:
         raise ValueError(f"segments must be one of {SEGMENTS}, not {segments!r}")
@@ -210,6 +212,20 @@ def split_text(
         if segments == "lines":
             return split_lines(text)
         return split_srx(text, lang, resolve_srx(srx))
+    if cache_dir is not None and splitter is None:
+        from .cache import split_cache
+
+        before = split_cache(cache_dir).hits
+        out = split_cache(cache_dir).split(
+            text, splitter_id(lang), lambda: _split_sentences(text, lang, None, progress, threads)
+        )
+        if progress and split_cache(cache_dir).hits > before:
+            progress(len(text))
+        return out
+    return _split_sentences(text, lang, splitter, progress, threads)
+
+
+def _split_sentences(text: str, lang: str, splitter: Splitter | None, progress, threads: int):
     splitter = splitter or get_splitter(lang)
     wrapped = _hard_wrapped(text)
     blocks = []  # (paragraph, start in text, block, its pieces)
