@@ -215,11 +215,12 @@ def split_text(
     if cache_dir is not None and splitter is None:
         from .cache import split_cache
 
-        before = split_cache(cache_dir).hits
-        out = split_cache(cache_dir).split(
+        cache = split_cache(cache_dir)
+        before = cache.hits
+        out = cache.split(
             text, splitter_id(lang), lambda: _split_sentences(text, lang, None, progress, threads)
         )
-        if progress and split_cache(cache_dir).hits > before:
+        if progress and cache.hits > before:  # served from the cache: report the whole text
             progress(len(text))
         return out
     return _split_sentences(text, lang, splitter, progress, threads)
