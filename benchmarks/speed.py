@@ -260,8 +260,8 @@ def end_to_end(shared: Path, book: str, workdir: Path) -> list[dict]:
         for rep in range(2):
             for jobs in ("1", "2"):
                 cache = workdir / f"cache-{rep}-{jobs}"
-                for old in cache.glob("embeddings.sqlite*"):
-                    old.unlink()
+                for old in [*cache.glob("embeddings.sqlite*"), *cache.glob("splits.sqlite*")]:
+                    old.unlink()  # a new text: neither its embeddings nor its splits cached
                 r = _aligner_run(en, ko, workdir / "out.tsv", cache, "--jobs", jobs)
                 rows.append({"book": book, "run": f"{kind}, --jobs {jobs}", **r})
                 print(f"  e2e {rows[-1]}", file=sys.stderr)
@@ -302,9 +302,8 @@ def startup(shared: Path, workdir: Path, runs: int = 3) -> list[dict]:
     rows = [{"run": "first ever (prepares the model copy, compiles the kernels)",
              **_aligner_run(en, ko, workdir / "s.tsv", first)}]  # fmt: skip
     for k in range(runs):
-        (first / "embeddings.sqlite").unlink(missing_ok=True)
-        for extra in ("-wal", "-shm"):
-            (first / f"embeddings.sqlite{extra}").unlink(missing_ok=True)
+        for old in [*first.glob("embeddings.sqlite*"), *first.glob("splits.sqlite*")]:
+            old.unlink()  # a new text: neither its embeddings nor its splits cached
         rows.append(
             {"run": f"cold embeddings {k + 1}", **_aligner_run(en, ko, workdir / "s.tsv", first)}
         )
