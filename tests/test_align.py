@@ -122,9 +122,7 @@ def test_a_long_pair_on_two_jobs_is_aligned_as_on_one():
     process makes, and this process never loads the model."""
     from aligner import align_texts, load_embedder
 
-    lines = {lang: (NTREX / f"{lang}.txt").read_text(encoding="utf-8").split("\n")[:14]
-             for lang in ("en", "ko")}  # fmt: skip
-    src, tgt = ("\n".join(f"{x} ({i})" for i in range(60) for x in lines[k]) for k in lines)
+    src, tgt = _long_pair()
     one = align_texts(src, tgt, embedder=load_embedder(cache=False, jobs=1), mode="parallel")
     workers = load_embedder(cache=False, jobs=2)
     two = align_texts(src, tgt, embedder=workers, mode="parallel")
@@ -132,3 +130,32 @@ def test_a_long_pair_on_two_jobs_is_aligned_as_on_one():
     assert len(workers._pool._processes) == 2 and workers.local._model is None
     alone = align_texts(src, "", embedder=workers, mode="parallel", force=True)
     assert not alone.pairs and not workers._pending  # sent ahead, then cancelled
+
+
+def _long_pair() -> tuple[str, str]:
+    """840 lines a side: long enough for the embedding workers (WORKERS_FROM sentences)."""
+    lines = {lang: (NTREX / f"{lang}.txt").read_text(encoding="utf-8").split("\n")[:14]
+             for lang in ("en", "ko")}  # fmt: skip
+    src, tgt = ("\n".join(f"{x} ({i})" for i in range(60) for x in lines[k]) for k in lines)
+    return src, tgt
+
+
+def test_a_rerun_starts_no_embedding_workers(tmp_path):
+    """A rerun finds its splits and windows in the caches: nothing to overlap with splitting
+    and nothing to compute, so the workers never start (on a warm Genesis they cost 0.4-0.8 s
+    of wall time). With the embeddings gone they start again, and the result is the same."""
+    from aligner import align_texts, load_embedder
+
+    src, tgt = _long_pair()
+    first = align_texts(src, tgt, embedder=load_embedder(cache_dir=tmp_path, jobs=1),
+                        mode="parallel")  # fmt: skip
+    again = load_embedder(cache_dir=tmp_path, jobs=2)
+    second = align_texts(src, tgt, embedder=again, mode="parallel")
+    assert second.beads == first.beads and again.misses == 0 and again.hits > 800
+    assert again.inner._pool is None
+    for old in tmp_path.glob("embeddings.sqlite*"):
+        old.unlink()
+    cold = load_embedder(cache_dir=tmp_path, jobs=2)
+    third = align_texts(src, tgt, embedder=cold, mode="parallel")
+    assert third.beads == first.beads and cold.misses > 800
+    assert cold.inner._pool is not None  # started on the first missing window states

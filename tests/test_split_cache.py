@@ -10,7 +10,7 @@ from conftest import NTREX
 from aligner.api import align_texts
 from aligner.embed import load_embedder
 from aligner.read import normalize_text
-from aligner.segment import split_text
+from aligner.segment import split_is_cached, split_text
 from aligner.segment.cache import _CACHES, FILE, SplitCache, split_cache
 
 KO = normalize_text((NTREX / "ko.txt").read_text(encoding="utf-8"))
@@ -19,12 +19,14 @@ EN = normalize_text((NTREX / "en.txt").read_text(encoding="utf-8"))
 
 def test_rerun_is_served_from_the_cache_and_is_the_same(tmp_path):
     plain = split_text(KO, "ko")
+    assert not split_is_cached(KO, "ko", tmp_path) and not split_is_cached(KO, "ko", None)
     first = split_text(KO, "ko", cache_dir=tmp_path)
     cache = split_cache(tmp_path)
     assert (cache.hits, cache.misses) == (0, 1)
     again = split_text(KO, "ko", cache_dir=tmp_path)
     assert (cache.hits, cache.misses) == (1, 1)
     assert first == again == plain
+    assert split_is_cached(KO, "ko", tmp_path) and not split_is_cached(KO, "en", tmp_path)
     done = []
     split_text(KO, "ko", progress=done.append, cache_dir=tmp_path)  # a hit still reports
     assert sum(done) == len(KO)

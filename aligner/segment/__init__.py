@@ -226,6 +226,16 @@ def split_text(
     return _split_sentences(text, lang, splitter, progress, threads)
 
 
+def split_is_cached(text: str, lang: str, cache_dir) -> bool:
+    """Whether :func:`split_text` with the default splitter will find ``text`` in the split
+    cache of ``cache_dir`` (None: no cache), i.e. splitting it takes no time."""
+    if cache_dir is None:
+        return False
+    from .cache import split_cache
+
+    return split_cache(cache_dir).has(text, splitter_id(lang))
+
+
 def _split_sentences(text: str, lang: str, splitter: Splitter | None, progress, threads: int):
     splitter = splitter or get_splitter(lang)
     wrapped = _hard_wrapped(text)

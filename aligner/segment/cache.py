@@ -78,10 +78,21 @@ class SplitCache:
         message = f"sentence-split cache {self.path} cannot be used ({error}); splitting without it"
         warnings.warn(message, stacklevel=4)
 
+    def has(self, text: str, splitter_key: str) -> bool:
+        """Whether the split of ``text`` is stored (splitting it again will take no time)."""
+        db = self._conn()
+        if db is None:
+            return False
+        try:
+            row = db.execute("SELECT 1 FROM split WHERE k = ?", (_key(text, splitter_key),))
+            return row.fetchone() is not None
+        except sqlite3.Error as e:
+            self._give_up(e)
+            return False
+
     def split(self, text: str, splitter_key: str, compute: Callable[[], list[Sentence]]):
         """The sentences of ``text``: from the cache, else ``compute()`` (then stored)."""
-        key = hashlib.sha256(f"{splitter_key}\x00{rules_digest()}\x00{text}"
-                             .encode("utf-8", "surrogatepass")).digest()  # fmt: skip
+        key = _key(text, splitter_key)
         db = self._conn()
         if db is not None:
             try:
@@ -105,6 +116,12 @@ class SplitCache:
             except sqlite3.Error as e:
                 self._give_up(e)
         return sentences
+
+
+def _key(text: str, splitter_key: str) -> bytes:
+    return hashlib.sha256(
+        f"{splitter_key}\x00{rules_digest()}\x00{text}".encode("utf-8", "surrogatepass")
+    ).digest()
 
 
 def _decode(text: str, row) -> list[Sentence] | None:
