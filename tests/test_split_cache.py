@@ -66,6 +66,22 @@ def test_a_file_in_the_way_warns_and_splits(tmp_path):
     assert any("sentence-split cache" in str(w.message) for w in caught)
 
 
+def test_a_damaged_file_is_moved_aside_and_the_next_run_starts_afresh(tmp_path):
+    (tmp_path / FILE).write_bytes(b"this is not an sqlite database, only text " * 100)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = SplitCache(tmp_path).split(KO, "kiwipiepy", lambda: split_text(KO, "ko"))
+    assert out == split_text(KO, "ko")
+    assert [str(w.message) for w in caught if "damaged" in str(w.message)]
+    assert list(tmp_path.glob(f"{FILE}.damaged-*"))
+    fresh = SplitCache(tmp_path)  # the next process: a new file, no warning, a working cache
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh.split(KO, "kiwipiepy", lambda: split_text(KO, "ko"))
+        fresh.split(KO, "kiwipiepy", lambda: split_text(KO, "ko"))
+    assert (fresh.hits, fresh.misses) == (1, 1)
+
+
 def test_alignment_shares_the_embedding_cache_folder_and_no_cache_skips_it(tmp_path):
     cached = load_embedder(cache=True, cache_dir=tmp_path / "on")
     first = align_texts(EN, KO, embedder=cached, mode="parallel")

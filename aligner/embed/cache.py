@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import time
 import warnings
 import zlib
 from collections import Counter
@@ -25,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cache_files import unusable
+
 FILE = "embeddings.sqlite"
-# sqlite's words for a file that is not (or no longer) a database
-_DAMAGED = ("malformed", "not a database", "file is encrypted", "database corrupt")
 _VEC_COLUMNS = "k BLOB PRIMARY KEY, v BLOB NOT NULL, crc INTEGER NOT NULL"
 QUERY_CHUNK = 500  # keys per SELECT ... IN (...): well below sqlite's variable limit
 
@@ -39,12 +38,6 @@ def default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("aligner"))
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return f"{error.strerror.lower()}: {error.filename}" if error.filename else error.strerror
-    return str(error)
 
 
 def _key(model_id: str, text: str) -> bytes:
@@ -103,24 +96,7 @@ class CachedEmbedder:
             except sqlite3.Error:
                 pass
         self._db = False
-        message = _describe(error)
-        if any(word in message.lower() for word in _DAMAGED):
-            aside = self.path.with_name(f"{FILE}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            try:
-                os.replace(self.path, aside)
-                for extra in ("-wal", "-shm"):
-                    Path(f"{self.path}{extra}").unlink(missing_ok=True)
-                where = f"moved it to {aside.name}"
-            except OSError:
-                where = "could not move it aside"
-            warnings.warn(f"embedding cache {self.path} is damaged ({message}); {where} and "
-                          "carry on without it", stacklevel=3)  # fmt: skip
-            return
-        warnings.warn(
-            f"embedding cache {self.path} cannot be used ({message}); carrying on without it "
-            "(set ALIGNER_CACHE_DIR to a writable folder)",
-            stacklevel=3,
-        )
+        warnings.warn(unusable(self.path, error, "embedding cache"), stacklevel=3)
 
     def _select(self, db, table: str, cols: str, keys: list[bytes]):
         for i in range(0, len(keys), QUERY_CHUNK):

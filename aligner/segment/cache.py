@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cache_files import unusable
 from .base import Sentence
 
 FILE = "splits.sqlite"
@@ -71,12 +72,12 @@ class SplitCache:
         return self._db or None
 
     def _give_up(self, error: Exception) -> None:
-        """One warning, and no cache for the rest of this process (the split still runs)."""
+        """One warning, and no cache for the rest of this process (the split still runs); a
+        damaged file is moved aside, so the next run starts a fresh one."""
         db, self._db = self._db, False
         with contextlib.suppress(sqlite3.Error, AttributeError):
             db.close()
-        message = f"sentence-split cache {self.path} cannot be used ({error}); splitting without it"
-        warnings.warn(message, stacklevel=4)
+        warnings.warn(unusable(self.path, error, "sentence-split cache"), stacklevel=4)
 
     def has(self, text: str, splitter_key: str) -> bool:
         """Whether the split of ``text`` is stored (splitting it again will take no time)."""
