@@ -95,3 +95,28 @@ def test_alignment_shares_the_embedding_cache_folder_and_no_cache_skips_it(tmp_p
     before = set(_CACHES)
     align_texts(EN, KO, embedder=load_embedder(cache=False), mode="parallel")  # --no-cache
     assert set(_CACHES) == before
+
+
+def test_the_split_command_and_comparable_mode_keep_their_splits(tmp_path, monkeypatch):
+    """`aligner split` fills the cache a later `aligner align` reads (--no-cache: not), and
+    comparable mode's own splitting uses it too."""
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+    from aligner.matching.comparable import align_comparable
+
+    ko = tmp_path / "ko.txt"
+    ko.write_text(KO, encoding="utf-8")
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "off"))
+    off = CliRunner().invoke(main, ["split", str(ko), "-l", "ko", "--no-cache"])
+    assert off.exit_code == 0 and not (tmp_path / "off" / FILE).exists()
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "on"))
+    on = CliRunner().invoke(main, ["split", str(ko), "-l", "ko"])
+    assert on.exit_code == 0 and on.output == off.output
+    assert split_is_cached(KO, "ko", tmp_path / "on")
+    assert on.output.splitlines() == [s.text.replace("\n", " ") for s in split_text(KO, "ko")]
+    cached = load_embedder(cache_dir=tmp_path / "pairs")
+    first = align_comparable(EN, KO, embedder=cached)
+    assert split_cache(tmp_path / "pairs").misses == 2
+    again = align_comparable(EN, KO, embedder=cached)
+    assert split_cache(tmp_path / "pairs").hits == 2 and again.beads == first.beads

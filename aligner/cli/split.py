@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .common import run_options
-from .options import segment_options
+from .options import no_cache_option, segment_options
 
 
 @click.command("split")
@@ -14,10 +14,13 @@ from .options import segment_options
 @click.option("--encoding", default=None, help="Input encoding (default: detected).")
 @click.option("--offsets", is_flag=True, help="Prefix each line with paragraph, start and end.")
 @segment_options
+@no_cache_option
 @run_options
-def split_cmd(file, lang, encoding, offsets, segments, srx, quiet, verbose):
+def split_cmd(file, lang, encoding, offsets, segments, srx, no_cache, quiet, verbose):
     """Split FILE (text or a document: .docx, .html, .srt, .pdf, ...) into sentences, one per
-    line, as `aligner align` will see them."""
+    line, as `aligner align` will see them (kept in the split cache, so a later `aligner
+    align` of the same text does not split it again)."""
+    from ..embed.cache import default_cache_dir
     from ..read import read_text
     from ..segment import split_text
 
@@ -26,6 +29,7 @@ def split_cmd(file, lang, encoding, offsets, segments, srx, quiet, verbose):
         click.echo(f"{file}: read as {decoded.format}, {decoded.encoding}", err=True)
     if srx is not None and segments == "lines":
         raise click.UsageError("--srx and --segments lines exclude each other; give one.")
-    for s in split_text(decoded.text, lang, segments=segments, srx=srx):
+    cache_dir = None if no_cache else default_cache_dir()
+    for s in split_text(decoded.text, lang, segments=segments, srx=srx, cache_dir=cache_dir):
         line = s.text.replace("\n", " ")
         click.echo(f"{s.para}\t{s.start}\t{s.end}\t{line}" if offsets else line)

@@ -84,6 +84,11 @@ def comparable_beads(
     return fill_unaligned(sorted(beads, key=lambda b: b.src_ids), n, m)
 
 
+def _sentences(text: str | list[str], lang: str, cache_dir) -> list:
+    return split_text(text, lang, cache_dir=cache_dir) if isinstance(text, str) else (
+        as_sentences(text))  # fmt: skip
+
+
 def align_comparable(
     src: str | list[str],
     tgt: str | list[str],
@@ -103,9 +108,10 @@ def align_comparable(
     """
     params = params or ComparableParams()
     t0 = time.perf_counter()
-    src_s = split_text(src, src_lang) if isinstance(src, str) else as_sentences(src)
-    tgt_s = split_text(tgt, tgt_lang) if isinstance(tgt, str) else as_sentences(tgt)
     embedder = embedder or load_embedder()
+    cache_dir = getattr(embedder, "cache_dir", None)  # the split cache sits beside its cache
+    src_s = _sentences(src, src_lang, cache_dir)
+    tgt_s = _sentences(tgt, tgt_lang, cache_dir)
     sizes = [1, 2] if params.merges else [1]
     src_win = window_embeddings([s.text for s in src_s], sizes, embedder) if src_s else {}
     tgt_win = window_embeddings([s.text for s in tgt_s], sizes, embedder) if tgt_s else {}
