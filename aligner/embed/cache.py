@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 import warnings
 import zlib
 from collections import Counter
@@ -24,9 +25,36 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cache_files import unusable
-
 FILE = "embeddings.sqlite"
+# sqlite's words for a file that is not (or no longer) a database
+_DAMAGED = ("malformed", "not a database", "file is encrypted", "database corrupt")
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror.lower()}: {error.filename}" if error.filename else error.strerror
+    return str(error)
+
+
+def unusable(path: Path, error: Exception, what: str) -> str:
+    """The warning for a cache database (this one, or the split cache beside it) that failed
+    with ``error``; a damaged file is moved to ``<name>.damaged-<time>`` (its -wal and -shm
+    files removed) first, so the next run starts a fresh one."""
+    message = _describe(error)
+    if any(word in message.lower() for word in _DAMAGED):
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(path, aside)
+            for extra in ("-wal", "-shm"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            where = f"moved it to {aside.name}"
+        except OSError:
+            where = "could not move it aside"
+        return f"{what} {path} is damaged ({message}); {where} and carrying on without it"
+    return (f"{what} {path} cannot be used ({message}); carrying on without it (set "
+            "ALIGNER_CACHE_DIR to a writable folder)")  # fmt: skip
+
+
 _VEC_COLUMNS = "k BLOB PRIMARY KEY, v BLOB NOT NULL, crc INTEGER NOT NULL"
 QUERY_CHUNK = 500  # keys per SELECT ... IN (...): well below sqlite's variable limit
 

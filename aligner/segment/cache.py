@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cache_files import unusable
+from ..embed.cache import unusable
 from .base import Sentence
 
 FILE = "splits.sqlite"
