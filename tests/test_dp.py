@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from aligner.embed.base import l2_normalise
 from aligner.parallel.corridor import corridor_from_points, find_corridor, full_corridor
@@ -101,3 +102,60 @@ def test_mid_size_documents_get_a_band_wider_where_the_coarse_path_skips():
     lo, hi = find_corridor(src, free, radius=8)
     assert 45 < int((hi - lo).max()) + 1 < 100  # wider than the reliable band, not 226
     assert all(lo[i + 1] <= k + 1 <= hi[i + 1] for k, i in enumerate(kept))
+
+
+def test_bead_features_follow_their_formulas_cell_by_cell():
+    """The compiled features against their definitions, cell by cell, in a banded corridor:
+    the distance over the neighbourhood, the length mismatch, and the merge gain (the bead's
+    cosine minus the best of the beads one sentence smaller inside it)."""
+    from aligner.matching.margin import INVALID, corridor_neighbour_means
+    from aligner.parallel.corridor import corridor_from_points
+    from aligner.parallel.costs import CostParams, bead_features
+    from aligner.parallel.similarity import corridor_sims
+
+    rng = np.random.default_rng(5)
+    n, m = 23, 19
+    sent_s = l2_normalise(rng.standard_normal((n, 16)).astype(np.float32))
+    sent_t = l2_normalise(rng.standard_normal((m, 16)).astype(np.float32))
+    win_s = {k: l2_normalise(sum(sent_s[i : n - k + 1 + i] for i in range(k))) for k in (1, 2)}
+    win_t = {k: l2_normalise(sum(sent_t[i : m - k + 1 + i] for i in range(k))) for k in (1, 2)}
+    lo, hi = corridor_from_points([(0, 0), (n, m)], n, m, radius=3)
+    width = int((hi - lo).max()) + 1
+    types = [(1, 1), (1, 2), (2, 1), (2, 2)]
+    sims = {(a, b): corridor_sims(win_s[a], win_t[b], lo, width, a, b) for a, b in types}
+    len_s, len_t = rng.uniform(5, 80, n), rng.uniform(5, 80, m)
+    params = CostParams()
+    feats, ratio = bead_features(sims, lo, hi, len_s, len_t, params)
+    r_s, r_t = (np.maximum(x, 0.05) for x in corridor_neighbour_means(sims[(1, 1)], lo, hi, m, 2))
+
+    def cos(a, b, i, j):  # the (a, b) bead ending at lattice point (i, j)
+        return float(win_s[a][i - a] @ win_t[b][j - b]) if i >= a and j >= b else None
+
+    def within(a, b, i, j):  # a smaller bead counts where the corridor holds it
+        inside = lo[i] <= j < lo[i] + width and cos(a, b, i, j) is not None
+        return cos(a, b, i, j) if inside else float(INVALID)
+
+    checked = 0
+    for (a, b), f in feats.items():
+        for i in range(n + 1):
+            for jj in range(width):
+                j = lo[i] + jj
+                inside = i >= a and b <= j <= m and j <= hi[i]
+                assert f.inside[i, jj] == inside, (a, b, i, j)
+                if not inside:
+                    continue
+                s = cos(a, b, i, j)
+                r = (r_s[i - a : i].mean() + r_t[j - b : j].mean()) / 2
+                assert f.distance[i, jj] == pytest.approx((1 - s) / max(1 - r, 0.05), rel=1e-5)
+                ls, lt = len_s[i - a : i].sum(), len_t[j - b : j].sum()
+                mismatch = np.log((lt + 15 * ratio) / (ls * ratio + 15 * ratio))
+                assert f.length[i, jj] == pytest.approx(mismatch, rel=1e-5, abs=1e-6)
+                assert f.valid[i, jj] == (s >= params.min_pair_sim)
+                if (a, b) == (1, 1):
+                    assert f.gain is None
+                    continue
+                smaller = [within(a - 1, b, i - 1, j), within(a - 1, b, i, j)] if a > 1 else []
+                smaller += [within(a, b - 1, i, j - 1), within(a, b - 1, i, j)] if b > 1 else []
+                assert f.gain[i, jj] == pytest.approx(s - max(smaller), abs=2e-6), (a, b, i, j)
+                checked += 1
+    assert checked > 200

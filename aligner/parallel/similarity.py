@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..matching.margin import INVALID
+from .jit import njit
 
 __all__ = ["INVALID", "corridor_sims"]
 
@@ -23,23 +24,35 @@ def corridor_sims(
     b: int,
     block: int = 128,
 ) -> np.ndarray:
-    """Cosine of the (a, b) bead ending at each corridor cell (i, lo[i] + jj); INVALID outside."""
+    """Cosine of the (a, b) bead ending at each corridor cell (i, lo[i] + jj); INVALID outside.
+
+    A block of rows at a time: one matrix product of its source windows with every target
+    window its corridor rows reach (the corridor is monotone and each row overlaps the next,
+    so those are one contiguous run), then a compiled gather of each row's own cells."""
     n1 = len(lo)
     out = np.full((n1, width), INVALID, dtype=np.float32)
     n_t = len(tgt_win)
     if len(src_win) == 0 or n_t == 0:
         return out
-    cols = np.arange(width)
+    lo = np.ascontiguousarray(lo, dtype=np.int64)
     for r0 in range(a, n1, block):
         r1 = min(n1, r0 + block)
-        s_idx = np.arange(r0, r1) - a
-        t = lo[r0:r1, None] + cols[None, :] - b
-        valid = (t >= 0) & (t < n_t)
-        if not valid.any():
+        tmin = max(int(lo[r0]) - b, 0)
+        tmax = min(int(lo[r1 - 1]) - b + width - 1, n_t - 1)
+        if tmin > tmax:
             continue
-        tmin, tmax = int(t[valid].min()), int(t[valid].max())
-        block_sims = src_win[s_idx] @ tgt_win[tmin : tmax + 1].T
-        idx = np.clip(t - tmin, 0, tmax - tmin)
-        vals = np.take_along_axis(block_sims, idx, axis=1)
-        out[r0:r1] = np.where(valid, vals, INVALID)
+        block_sims = src_win[r0 - a : r1 - a] @ tgt_win[tmin : tmax + 1].T
+        _gather(out, block_sims, lo, r0, b, tmin, n_t)
     return out
+
+
+@njit
+def _gather(out, block_sims, lo, r0, b, tmin, n_t):  # pragma: no cover - compiled
+    """out[r, jj] = the cosine of target window lo[r] + jj - b, for the block's rows."""
+    width = out.shape[1]
+    for k in range(block_sims.shape[0]):
+        r = r0 + k
+        for jj in range(width):
+            t = lo[r] + jj - b
+            if 0 <= t < n_t:
+                out[r, jj] = block_sims[k, t - tmin]
