@@ -685,7 +685,7 @@ def main() -> int:
             "## End to end: the 62 NTREX dev texts, by stage",
             "",
             "`aligner.align_texts` on each raw text pair (our splitters), one process, a fresh "
-            "cache folder (its align s holds compiling the kernels, ~1.2 s, on the first "
+            "cache folder (its align s holds compiling the kernels, ~1.6 s, on the first "
             "document); stage seconds summed over the documents.",
             "",
             table(ntrex, [("docs", "docs"), ("gold sentences", "gold_sentences"),
@@ -699,7 +699,7 @@ def main() -> int:
             "",
             "`aligner align corpora/ntrex-upi-176266/{en,ko}.txt` in a fresh process, no "
             "cached embeddings; the first run ever also prepares the model copy and compiles "
-            "the kernels (~1.2 s of its align s) in the cache folder. CPU s is what an idle "
+            "the kernels (~1.6 s of its align s) in the cache folder. CPU s is what an idle "
             "machine would take as wall time (the run is one process); wall s on this busy "
             "machine is longer.",
             "",
