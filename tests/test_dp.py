@@ -119,8 +119,10 @@ def test_bead_features_follow_their_formulas_cell_by_cell():
     sent_t = l2_normalise(rng.standard_normal((m, 16)).astype(np.float32))
     win_s = {k: l2_normalise(sum(sent_s[i : n - k + 1 + i] for i in range(k))) for k in (1, 2)}
     win_t = {k: l2_normalise(sum(sent_t[i : m - k + 1 + i] for i in range(k))) for k in (1, 2)}
-    lo, hi = corridor_from_points([(0, 0), (n, m)], n, m, radius=3)
+    path = [(i, round(i * m / n)) for i in range(0, n, 2)] + [(n, m)]
+    lo, hi = corridor_from_points(path, n, m, radius=2)  # a real band: its rows move right
     width = int((hi - lo).max()) + 1
+    assert lo[-1] > 0 and width < m
     types = [(1, 1), (1, 2), (2, 1), (2, 2)]
     sims = {(a, b): corridor_sims(win_s[a], win_t[b], lo, width, a, b) for a, b in types}
     len_s, len_t = rng.uniform(5, 80, n), rng.uniform(5, 80, m)
@@ -140,7 +142,7 @@ def test_bead_features_follow_their_formulas_cell_by_cell():
         for i in range(n + 1):
             for jj in range(width):
                 j = lo[i] + jj
-                inside = i >= a and b <= j <= m and j <= hi[i]
+                inside = i >= a and b <= j <= m  # every cell of the row's width counts
                 assert f.inside[i, jj] == inside, (a, b, i, j)
                 if not inside:
                     continue
@@ -159,3 +161,17 @@ def test_bead_features_follow_their_formulas_cell_by_cell():
                 assert f.gain[i, jj] == pytest.approx(s - max(smaller), abs=2e-6), (a, b, i, j)
                 checked += 1
     assert checked > 200
+
+
+def test_corridor_cosines_refuse_a_corridor_that_moves_left():
+    """The gather reads one contiguous run of target windows per block of rows, which holds
+    for monotone corridors only (all that the aligner makes): any other is refused, never
+    read wrongly."""
+    from aligner.parallel.similarity import corridor_sims
+
+    vecs = l2_normalise(np.random.default_rng(0).standard_normal((12, 8)).astype(np.float32))
+    lo = np.array([0, 3, 1, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9])
+    with pytest.raises(ValueError, match="left"):
+        corridor_sims(vecs, vecs, lo, 4, 1, 1)
+    lo.sort()
+    assert (corridor_sims(vecs, vecs, lo, 4, 1, 1)[1:] > -2).any()

@@ -106,10 +106,12 @@ segment_options = stack(
 
 header_option = click.option("--header", is_flag=True, help="TSV: write a header row.")
 
-no_cache_option = click.option(
-    "--no-cache", is_flag=True,
-    help="Do not read or write the caches (embeddings and sentence splits).",
-)  # fmt: skip
+
+def no_cache_option(caches: str = "embeddings and sentence splits"):
+    """``--no-cache``, saying which caches the command would use."""
+    return click.option("--no-cache", is_flag=True,
+                        help=f"Do not read or write the caches ({caches}).")  # fmt: skip
+
 
 embed_options = stack(
     click.option("-m", "--model", default=DEFAULT_MODEL, **_CHOICE,
@@ -118,7 +120,7 @@ embed_options = stack(
     click.option("--threads", default=1, type=click.IntRange(min=1), **_CHOICE,
                  help="BLAS threads per embedding process (see --jobs; more than one rarely "
                  "pays on a busy machine)."),
-    no_cache_option,
+    no_cache_option(),
 )  # fmt: skip
 
 # Where and how widely a command encodes (no short form: -j is batch's and mine's --workers).

@@ -14,7 +14,7 @@ from .options import no_cache_option, segment_options
 @click.option("--encoding", default=None, help="Input encoding (default: detected).")
 @click.option("--offsets", is_flag=True, help="Prefix each line with paragraph, start and end.")
 @segment_options
-@no_cache_option
+@no_cache_option("sentence splits")
 @run_options
 def split_cmd(file, lang, encoding, offsets, segments, srx, no_cache, quiet, verbose):
     """Split FILE (text or a document: .docx, .html, .srt, .pdf, ...) into sentences, one per

@@ -132,7 +132,8 @@ def bead_features(
     tgt_len: np.ndarray,
     params: CostParams,
 ) -> tuple[dict[tuple[int, int], BeadFeatures], float]:
-    """Per bead type: normalised distance, length mismatch, validity, merge gain.
+    """Per bead type: normalised distance, length mismatch, validity, merge gain, from the
+    float32 cosines :func:`.similarity.corridor_sims` makes.
 
     Cell by cell in compiled kernels: as numpy expressions over the corridor they took ~30
     array operations per bead type, which were most of the step on short documents (NTREX)

@@ -35,6 +35,8 @@ def corridor_sims(
     if len(src_win) == 0 or n_t == 0:
         return out
     lo = np.ascontiguousarray(lo, dtype=np.int64)
+    if np.any(lo[1:] < lo[:-1]):  # every corridor here is monotone; the gather relies on it
+        raise ValueError("a corridor row may not start left of the row before it")
     for r0 in range(a, n1, block):
         r1 = min(n1, r0 + block)
         tmin = max(int(lo[r0]) - b, 0)

@@ -21,6 +21,7 @@ __all__ = [
     "Splitter",
     "as_sentences",
     "get_splitter",
+    "split_is_cached",
     "split_text",
     "splitter_id",
 ]
