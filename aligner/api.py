@@ -97,19 +97,19 @@ def align_texts(
 
 
 def _start_workers_early(embedder: Embedder, texts: tuple[str, str], langs: tuple[str, str],
-                         cached_split: bool) -> bool:  # fmt: skip
+                         split_cache_dir) -> bool:  # fmt: skip
     """Whether the pair is long enough to be embedded on worker processes (then this process
     mostly waits while they work: the caller gets the kernels ready meanwhile); if so the
     workers start now, so that they load the model while this process splits. A rerun, whose
-    splits are in the split cache, has no splitting to overlap with: its workers start only
-    if some window is not in the embedding cache either (a warm rerun of Genesis with two
-    workers took 2.0-2.5 s against 1.7 s in one process, starting workers it never used)."""
+    splits are in the split cache of ``split_cache_dir`` (None: not cached), has no splitting
+    to overlap with: its workers start only if some window is not in the embedding cache
+    either (a warm rerun of Genesis with two workers took 2.0-2.5 s against 1.7 s in one
+    process, starting workers it never used)."""
     start = getattr(embedder, "start", None)
     if start is None or max(rough_sentences(t) for t in texts) < WORKERS_FROM:
         return False
-    cache_dir = getattr(embedder, "cache_dir", None)
     pairs = zip(texts, langs, strict=True)
-    if not (cached_split and all(split_is_cached(t, lang, cache_dir) for t, lang in pairs)):
+    if not all(split_is_cached(t, lang, split_cache_dir) for t, lang in pairs):
         start()
     return True
 
@@ -169,8 +169,10 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
         check_lengths(src_text, tgt_text, names)
     embedder = embedder or load_embedder()
     plain = segments == "sentences" and srx is None and not any(regions)
+    cache_dir = getattr(embedder, "cache_dir", None)  # the split cache shares its folder
+    cacheable = segments == "sentences" and srx is None  # the splits split_text caches
     on_workers = _start_workers_early(embedder, (src_text, tgt_text), (src_lang, tgt_lang),
-                                      segments == "sentences" and srx is None)  # fmt: skip
+                                      cache_dir if cacheable else None)  # fmt: skip
     if mode == "comparable" and plain:
         return align_comparable(src_text, tgt_text, src_lang=src_lang, tgt_lang=tgt_lang,
                                 embedder=embedder, params=comparable)  # fmt: skip
@@ -179,7 +181,7 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
         t0 = time.perf_counter()
         src, tgt, split = _split_pair(src_text, tgt_text, src_lang, tgt_lang, segments, srx,
                                       regions, getattr(embedder, "jobs", 1), prefetch,
-                                      getattr(embedder, "cache_dir", None))  # fmt: skip
+                                      cache_dir)  # fmt: skip
         split_s = time.perf_counter() - t0
         if on_workers:  # this process mostly waits while they embed: get the kernels ready
             compile_in_background()

@@ -85,8 +85,9 @@ def comparable_beads(
 
 
 def _sentences(text: str | list[str], lang: str, cache_dir) -> list:
-    return split_text(text, lang, cache_dir=cache_dir) if isinstance(text, str) else (
-        as_sentences(text))  # fmt: skip
+    if isinstance(text, str):
+        return split_text(text, lang, cache_dir=cache_dir)
+    return as_sentences(text)
 
 
 def align_comparable(

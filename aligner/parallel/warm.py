@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from ..embed.base import l2_normalise
-from ..matching.margin import corridor_neighbour_means, neighbour_means, topk_means
+from ..matching.margin import neighbour_means, topk_means
 from .corridor import full_corridor
 from .costs import CostParams, bead_features
 from .dp import bead_dp
@@ -56,13 +56,12 @@ def compile_kernels() -> None:
     n, m = len(src), len(tgt)
     lo, hi = full_corridor(n, m)
     width = int((hi - lo).max()) + 1
-    sims = corridor_sims(src, tgt, lo, width, 1, 1)
-    corridor_neighbour_means(sims, lo, hi, m, 4)  # the parallel costs
     types = [(1, 1), (1, 2), (2, 1)]
     windows = {k: l2_normalise(src[: n - k + 1] + src[k - 1 :]) for k in (1, 2)}
     sims = {(a, b): corridor_sims(windows[a], windows[b], lo, width, a, b) for a, b in types}
     lengths = np.full(n, 20.0)
-    bead_features(sims, lo, hi, lengths, lengths, CostParams())  # the features of every bead
+    # the features of every bead (the corridor's neighbour means among them)
+    bead_features(sims, lo, hi, lengths, lengths, CostParams())
     costs = np.stack([1.0 - sims[t] for t in types])
     bead_dp(lo, hi, costs, types, np.full(n, 0.5), np.full(m, 0.5))
     neighbour_means(src, tgt, 4)  # comparable mode and exact mining
