@@ -117,6 +117,49 @@ def test_cli_srx_memory_is_one_tu_per_line_and_dtd_valid(tmp_path):
     assert usage.returncode == 2 and "exclude each other" in usage.stderr
 
 
+def _units(path):
+    """(source, target or None, props) of each <tu>."""
+    out = []
+    for tu in etree.parse(str(path)).getroot().iterfind("body/tu"):
+        segs = ["".join(s.itertext()) for s in tu.iterfind("tuv/seg")]
+        props = {p.get("type"): p.text for p in tu.iterfind("prop")}
+        out.append((segs[0], segs[1] if len(segs) > 1 else None, props))
+    return out
+
+
+def test_per_segment_memory_gives_every_omegat_segment_a_unit(tmp_path, embedder):
+    """OmegaT cuts 'Lifeguard Capt. | Larry Giles said ...', whose translation is one
+    sentence: one unit per bead matches neither segment; --tmx-per-segment writes OmegaT's own
+    form (the whole translation on the first segment, an empty one on the second)."""
+    result = align_texts(EN_SAMPLE, KO_SAMPLE, embedder=embedder, srx="omegat")
+    joined = next(b for b in result.beads if len(b.src_ids) > 1 and b.tgt_ids)
+    whole, parts = tmp_path / "whole.tmx", tmp_path / "parts.tmx"
+    write(result, whole)
+    write(result, parts, per_segment=True)
+    report = validate_tmx(parts, dtd=DTD)
+    assert report.ok and any("empty translation" in w for w in report.warnings), report
+    by_bead, by_segment = _units(whole), _units(parts)
+    aligned = [b for b in result.beads if b.aligned]
+    # one unit per source sentence of every pair, each OmegaT segment's text exactly
+    assert [u[0] for u in by_segment] == [result.src[i].text for b in aligned for i in b.src_ids]
+    assert len(by_segment) > len(by_bead) == len(aligned)
+    n = len(joined.src_ids)
+    first = [u for u in by_segment if u[0] == result.src[joined.src_ids[0]].text][0]
+    assert first[1] == result.tgt_text(joined) and first[2]["x-segment"] == f"1/{n}"
+    rest = [u for u in by_segment if u[0] == result.src[joined.src_ids[1]].text][0]
+    assert rest[1] == "" and rest[2]["x-segment"] == f"2/{n}"
+    # the translations, read in order, are the per-bead memory's
+    assert "".join(u[1] for u in by_segment) == "".join(u[1] for u in by_bead)
+    assert "x-segment" not in by_bead[0][2] and "<seg></seg>" not in whole.read_text("utf-8")
+    done = _cli("align", NTREX / "en.txt", NTREX / "ko.txt", "--srx", "omegat",
+                "--tmx-per-segment", "-o", tmp_path / "cli.tmx")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [u[:2] for u in _units(tmp_path / "cli.tmx")] == [u[:2] for u in by_segment]
+    write(result, tmp_path / "bare.tmx", per_segment=True, props="none")  # still says so
+    assert validate_tmx(tmp_path / "bare.tmx").ok
+    assert [u[2] for u in _units(tmp_path / "bare.tmx")].count({"x-segment": f"2/{n}"}) >= 1
+
+
 def test_boundaries_cost_only_where_the_text_has_structure():
     plain = [Sentence(f"s{i}", 0, 0, 0) for i in range(4)]
     assert boundary_weights(plain) is None  # evaluation sets: costs exactly as before

@@ -237,6 +237,11 @@ def test_server_needs_its_token_saves_each_edit_and_refuses_stale_ones(ntrex_ali
         assert status == 400 and "input" in err["error"]
         status, out = one.request("/api/export", {"format": "tmx", "name": "n.reviewed.tmx"})
         assert status == 200 and validate_tmx(out["files"][0], dtd=DTD).ok
+        # OmegaT's form from the page: the merged bead (2 source sentences) is two units
+        status, parts = one.request("/api/export", {"format": "tmx", "name": "n.omegat.tmx",
+                                                    "options": {"per_segment": True}})  # fmt: skip
+        assert status == 200 and validate_tmx(parts["files"][0], dtd=DTD).ok
+        assert parts["written"] == out["written"] + 1
         for f in one.state()["formats"]:  # every format the page offers (XLSX once it exists)
             status, out = one.request("/api/export", {"format": f["name"],
                                                       "name": "all" + f["ext"]})  # fmt: skip

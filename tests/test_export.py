@@ -84,6 +84,30 @@ def test_validate_reports_problems_in_plain_words(tmp_path):
     assert r.returncode == 1 and "not well-formed XML" in r.stdout
 
 
+def test_validate_takes_an_empty_translation_only_where_it_says_it_is_one(tmp_path):
+    """--tmx-per-segment's empty translations (x-segment k/n, k > 1) warn; any other empty
+    <seg> stays a problem."""
+    header = ('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en-US" '
+              'creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x" '
+              'adminlang="en-US" datatype="plaintext"/><body>')  # fmt: skip
+
+    def unit(part, en, ko):
+        return (
+            f'<tu><prop type="x-segment">{part}</prop><tuv xml:lang="en-US"><seg>{en}</seg>'
+            f'</tuv><tuv xml:lang="ko-KR"><seg>{ko}</seg></tuv></tu>'
+        )
+
+    cases = {"2/2": ("b", "", True), "1/2": ("a", "", False), "3/3": ("", "가", False),
+             "x/2": ("b", "", False)}  # fmt: skip
+    for part, (en, ko, ok) in cases.items():
+        path = tmp_path / "m.tmx"
+        path.write_text(header + unit("1/9", "a", "가") + unit(part, en, ko) + "</body></tmx>",
+                        encoding="utf-8")  # fmt: skip
+        report = validate_tmx(path)
+        assert report.ok is ok, (part, report)
+        assert any("empty translation" in w for w in report.warnings) is ok, (part, report)
+
+
 def test_cli_moses_min_score_convert_round_trip(tmp_path):
     en, ko = SEED / "en.txt", SEED / "ko.txt"
     r = _cli("align", en, ko, "-o", tmp_path / "seed.tsv", "--header", "-q", "--mode", "parallel",

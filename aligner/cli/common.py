@@ -76,6 +76,7 @@ def writer_options(fmt: str, opts: dict, **extra) -> dict:
             src_code=opts.get("tmx_src_code"), tgt_code=opts.get("tmx_tgt_code"),
             include_unaligned=opts.get("tmx_include_unaligned"), props=opts.get("tmx_props"),
             dedupe=opts.get("tmx_dedupe"), trados=opts.get("tmx_trados"),
+            per_segment=opts.get("tmx_per_segment"),
         )  # fmt: skip
     return options_for(fmt, **{**given, **extra})
 

@@ -195,6 +195,13 @@ tmx_options = stack(
     click.option("--tmx-trados", is_flag=True,
                  help="TMX: add the props Trados Studio reads (x-Origin Alignment; reviewed "
                  "rows confirmed in `aligner review` get quality 100 and ApprovedTranslation)."),
+    click.option("--tmx-per-segment", is_flag=True,
+                 help="TMX for OmegaT: a bead of several source sentences becomes one unit per "
+                 "sentence, the first with the whole translation, the others with an empty "
+                 "one, as OmegaT stores a sentence its segmentation cut and the translator kept "
+                 "whole; every segment then gets an exact match (with --srx omegat or "
+                 "--segments lines). Tools that join segments in their editor (Trados, memoQ) "
+                 "want the default: one unit per bead."),
 )  # fmt: skip
 
 # The review editor (aligner review, aligner align --review): a local web page.

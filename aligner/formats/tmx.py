@@ -17,6 +17,13 @@ units are left out (a memory holds only pairs someone may reuse). ``trados=True`
 Trados Studio reads from its own TMX: ``x-Origin`` Alignment, ``x-ConfirmationLevel``
 ApprovedTranslation for confirmed units, and the alignment quality (0-100), which Trados'
 alignment editor sets to 100 for every pair a reviewer confirms.
+
+``per_segment=True`` writes a bead of several source sentences as OmegaT stores a sentence
+its segmentation cut and the translator kept whole: one unit per source segment, the first
+holding the whole translation, the others an empty one (the only empty ``<seg>`` written).
+OmegaT has no way to join segments in its editor, so a unit holding two of its segments never
+matches; these units fill every segment, and the target document reads as the translation.
+Tools that join segments in their editor (Trados, memoQ) want the default, one unit per bead.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,6 +97,7 @@ def write_tmx(
     source_file: str | None = None,
     target_file: str | None = None,
     trados: bool = False,
+    per_segment: bool = False,
 ) -> dict:
     """Write TMX 1.4; returns counts (units written, skipped, duplicates, illegal characters).
 
@@ -97,7 +106,8 @@ def write_tmx(
     normalised (source, target) pair, keeping the first. Codes default to region-qualified
     forms of the table's languages (en → en-US). Rejected units are never written; confirmed
     ones are kept whatever ``min_score`` says and marked (x-status, and with ``trados`` the
-    props Trados Studio reads).
+    props Trados Studio reads). ``per_segment``: one unit per source sentence of a bead (see
+    the module's note); units read back without their sentences stay whole.
     """
     if props not in TMX_PROPS:
         raise ValueError(f"props must be one of {TMX_PROPS}, not {props!r}")
@@ -110,7 +120,9 @@ def write_tmx(
             with etree.xmlfile(out, encoding="utf-8") as xf:
                 xf.write_declaration()
                 xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-                _body(xf, table, kept, (src_code, tgt_code, props, files, trados), stats)
+                how = (src_code, tgt_code, props, files, trados)
+                rows = _segments(kept, table) if per_segment else ((u, False) for u in kept)
+                _body(xf, table, rows, how, stats)
             out.write(b"\n")
         except etree.SerialisationError as e:  # lxml's own write errors (a full disk)
             raise AlignerError(f"{path}: cannot write ({_io_reason(e)}).") from None
@@ -129,16 +141,33 @@ def _io_reason(e: Exception) -> str:
     return "no space left on the device" if "ENOSPC" in text else f"write failed: {text}"
 
 
-def _body(xf, table: Table, kept, how, stats: dict) -> None:
-    """<tmx>: the header, then one indented line per unit."""
+def _segments(units, table: Table):
+    """(unit, its translation is empty on purpose): each aligned bead of n > 1 source
+    sentences as n units, the first sentence with the whole translation, the others with an
+    empty one, each with ``x-segment`` "k/n" (OmegaT's form of a sentence kept whole)."""
+    for unit in units:
+        if len(unit.src_ids) < 2 or not unit.aligned or table.sentences is None:
+            yield unit, False
+            continue
+        n = len(unit.src_ids)
+        for k, i in enumerate(unit.src_ids):
+            part = replace(unit, src_text=table.sentences[0][i], src_ids=(i,),
+                           tgt_text=unit.tgt_text if k == 0 else "",
+                           tgt_ids=unit.tgt_ids if k == 0 else (),
+                           props=(*unit.props, ("x-segment", f"{k + 1}/{n}")))  # fmt: skip
+            yield part, k > 0
+
+
+def _body(xf, table: Table, rows, how, stats: dict) -> None:
+    """<tmx>: the header, then one indented line per unit of ``rows`` (see _segments)."""
     src_code, tgt_code, props, files, trados = how
     with xf.element("tmx", version="1.4"):
         xf.write("\n  ")
         xf.write(_header(src_code, table.signature, props, table.meta.get("mode_choice")))
         xf.write("\n  ")
         with xf.element("body"):
-            for unit in kept:
-                tu = _unit_element(unit, src_code, tgt_code, props, files, stats)
+            for unit, empty_target in rows:
+                tu = _unit_element(unit, src_code, tgt_code, props, files, stats, empty_target)
                 if tu is not None and trados:
                     _trados_props(tu, unit)
                 if tu is not None:
@@ -190,8 +219,10 @@ def _header(src_code: str, signature: str, props: str, choice: dict | None) -> e
     return header
 
 
-def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Element | None:
-    """One <tu>: props first, then a <tuv> per non-empty side (None when both are empty)."""
+def _unit_element(unit, src_code, tgt_code, props, files, stats,
+                  empty_target: bool = False) -> etree._Element | None:  # fmt: skip
+    """One <tu>: props first, then a <tuv> per non-empty side (None when both are empty);
+    ``empty_target`` writes the target's empty <seg> too (OmegaT's "empty translation")."""
     src, n1 = clean_segment(unit.src_text, exact=True)
     tgt, n2 = clean_segment(unit.tgt_text, exact=True)
     stats["illegal_chars_removed"] += n1 + n2
@@ -204,6 +235,9 @@ def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Eleme
             value = clean_segment(value)[0]
             if value:
                 etree.SubElement(tu, "prop", type=clean_segment(kind)[0]).text = value
+    part = dict(unit.props).get("x-segment")
+    if props == "none" and part:  # what tells a reader the empty translation is meant
+        etree.SubElement(tu, "prop", type="x-segment").text = part
     if props != "none" and unit.status == "confirmed":
         etree.SubElement(tu, "prop", type="x-status").text = unit.status
     if props == "full":
@@ -217,8 +251,8 @@ def _unit_element(unit, src_code, tgt_code, props, files, stats) -> etree._Eleme
             if value:  # an empty <prop> says nothing; leave it out
                 etree.SubElement(tu, "prop", type=kind).text = value
     n_tuv = 0
-    for code, text in ((src_code, src), (tgt_code, tgt)):
-        if not text:
+    for side, code, text in (("src", src_code, src), ("tgt", tgt_code, tgt)):
+        if not text and not (empty_target and side == "tgt" and n_tuv):
             continue  # no empty <seg>: an unaligned side has no <tuv>
         if len(text) > SEGMENT_WARN_CHARS:
             stats["long_segments"] += 1

@@ -2,8 +2,9 @@
 
 The checks are in code, so no DTD has to ship with the package: version 1.4, the required
 header attributes, ``srclang`` present in every ``<tu>``, well-formed language tags, no empty
-``<seg>``, no XML-illegal characters, segments over 2,000 characters (Trados's cap). Pass a DTD
-path to also check DTD validity.
+``<seg>`` (an empty translation that says it is one, OmegaT's form of a sentence kept whole
+across segments, ``x-segment`` "2/2", is a warning), no XML-illegal characters, segments over
+2,000 characters (Trados's cap). Pass a DTD path to also check DTD validity.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def _check_units(body, srclang: str | None, report: TmxReport, max_listed: int) 
     """Every <tu>: a <tuv> in the source language, valid tags, non-empty segments."""
     listed: dict[str, list[int]] = {}
     few_tuv: list[int] = []
+    empty_on_purpose: list[int] = []
     for n, tu in enumerate(body.iter("tu"), 1):
         report.units += 1
         tuvs = tu.findall("tuv")
@@ -142,7 +144,10 @@ def _check_units(body, srclang: str | None, report: TmxReport, max_listed: int) 
                 kind = f"with a missing or malformed language tag ({lang!r})"
                 listed.setdefault(kind, []).append(n)
         for kind in _segment_problems(tuvs, n, report):
-            listed.setdefault(kind, []).append(n)
+            if kind == _EMPTY and _continues_a_sentence(tu, tuvs, srclang):
+                empty_on_purpose.append(n)
+            else:
+                listed.setdefault(kind, []).append(n)
     if report.units == 0:
         report.warnings.append("the body holds no <tu>")
 
@@ -156,6 +161,26 @@ def _check_units(body, srclang: str | None, report: TmxReport, max_listed: int) 
     if few_tuv:
         n = len(few_tuv)
         report.warnings.append(f"{n} units with one language only (unit {units(few_tuv)})")
+    if empty_on_purpose:
+        report.warnings.append(
+            f"{len(empty_on_purpose)} units with an empty translation, the rest of a sentence "
+            f"kept whole across segments, as OmegaT reads them (unit {units(empty_on_purpose)}); "
+            "other CAT tools may skip them"
+        )
+
+
+_EMPTY = "with an empty <seg>"
+
+
+def _continues_a_sentence(tu, tuvs, srclang: str | None) -> bool:
+    """An empty translation written on purpose: ``x-segment`` k/n with k > 1 (see tmx.py's
+    ``per_segment``), the source side filled and only a target side empty."""
+    part = tu.find("prop[@type='x-segment']")
+    if part is None or not re.fullmatch(r"([2-9]|[1-9]\d+)/\d+", (part.text or "").strip()):
+        return False
+    segs = [(t.get(XML_LANG) or t.get("lang"), t.find("seg")) for t in tuvs]
+    empty = [lang for lang, seg in segs if seg is not None and not "".join(seg.itertext()).strip()]
+    return bool(empty) and srclang not in empty and len(empty) < len(tuvs)
 
 
 def _segment_problems(tuvs, n: int, report: TmxReport) -> list[str]:
@@ -167,7 +192,7 @@ def _segment_problems(tuvs, n: int, report: TmxReport) -> list[str]:
             continue
         text = "".join(seg.itertext())
         if not text.strip():
-            problems.append("with an empty <seg>")
+            problems.append(_EMPTY)
         if len(text) > SEGMENT_WARN_CHARS:
             report.warnings.append(
                 f"unit {n}: a segment of {len(text)} characters (over {SEGMENT_WARN_CHARS}; "

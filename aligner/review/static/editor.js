@@ -776,7 +776,11 @@
     e.preventDefault();
     const fmt = $('export-format').value;
     const options = {};
-    if (fmt === 'tmx') { options.trados = $('opt-trados').checked; options.include_unaligned = $('opt-unaligned').checked; }
+    if (fmt === 'tmx') {
+      options.trados = $('opt-trados').checked;
+      options.per_segment = $('opt-per-segment').checked;
+      options.include_unaligned = $('opt-unaligned').checked;
+    }
     if (fmt === 'tsv') options.header = $('opt-header').checked;
     const out = $('export-result');
     out.className = 'result'; out.textContent = 'Writing…';
