@@ -67,10 +67,11 @@ def resplit(result: Alignment, embedder: Embedder, src_text: str, tgt_text: str)
     langs = {"src": result.src_lang, "tgt": result.tgt_lang}
     texts = {"src": src_text, "tgt": tgt_text}
     groups, cuts, joins = [], 0, 0
-    for bead in result.beads:
-        src = [result.src[i] for i in bead.src_ids]
-        tgt = [result.tgt[j] for j in bead.tgt_ids]
-        done, n_cuts = _cut_bead(src, tgt, bead.score, embedder, langs, words)
+    sides = [([result.src[i] for i in b.src_ids], [result.tgt[j] for j in b.tgt_ids], b.score)
+             for b in result.beads]  # fmt: skip
+    encode = _batched(embedder, [x for s, t, _ in sides for x in _first_texts(s, t, langs, words)])
+    for src, tgt, score in sides:
+        done, n_cuts = _cut_bead(src, tgt, score, encode, langs, words)
         cuts += n_cuts
         for s, t, score in done:
             s, t, joined = _join_wrong_cut(s, t, langs, texts)
@@ -91,19 +92,46 @@ def resplit(result: Alignment, embedder: Embedder, src_text: str, tgt_text: str)
     return replace(result, beads=beads, src=src_out, tgt=tgt_out, info=info)
 
 
-def _cut_bead(src, tgt, score, embedder, langs, words):
+def _batched(embedder: Embedder, texts: list[str]):
+    """``encode(texts)``, served from one batch encoded up front (the texts of every bead's
+    first cut: one call instead of one per bead) and encoding only what it lacks."""
+    unique = list(dict.fromkeys(texts))
+    memo = dict(zip(unique, encode_all(embedder, unique), strict=True))
+
+    def encode(wanted: list[str]) -> np.ndarray:
+        missing = [x for x in dict.fromkeys(wanted) if x not in memo]
+        memo.update(zip(missing, encode_all(embedder, missing), strict=True))
+        return np.stack([memo[x] for x in wanted])
+
+    return encode
+
+
+def _lone(s: list[Sentence], t: list[Sentence]) -> str | None:
+    """The side whose one sentence faces two or more on the other (the one to cut), if any."""
+    return "src" if len(s) == 1 and len(t) >= 2 else "tgt" if len(t) == 1 and len(s) >= 2 else None
+
+
+def _first_texts(s, t, langs, words) -> list[str]:
+    """What :func:`_best_cut` encodes for a bead's first cut (nothing if it has none)."""
+    side = _lone(s, t)
+    if side is None:
+        return []
+    lone, other = (s[0], t) if side == "src" else (t[0], s)
+    found = _cut_texts(lone, other, langs[side], words[side])
+    return [] if found is None else found[1]
+
+
+def _cut_bead(src, tgt, score, encode, langs, words):
     """The bead as one or more (src, tgt, score) groups, its lone sentence cut where the
     other side shows a boundary; and how many cuts were made."""
     todo, done, n_cuts = [(src, tgt, score, 0)], [], 0
     while todo:
         s, t, sc, depth = todo.pop(0)
-        side = (
-            "src" if len(s) == 1 and len(t) >= 2 else "tgt" if len(t) == 1 and len(s) >= 2 else None
-        )
+        side = _lone(s, t)
         found = None
         if side and depth < MAX_DEPTH:
             lone, other = (s[0], t) if side == "src" else (t[0], s)
-            found = _best_cut(lone, other, sc, embedder, langs[side], words[side])
+            found = _best_cut(lone, other, sc, encode, langs[side], words[side])
         if found is None:
             done.append((s, t, sc))
             continue
@@ -116,10 +144,10 @@ def _cut_bead(src, tgt, score, embedder, langs, words):
     return done, n_cuts
 
 
-def _best_cut(lone: Sentence, other: list[Sentence], score, embedder, lang, words):
-    """The cut of ``lone`` and the split of ``other`` after its r-th sentence whose weaker
-    piece matches best, if it matches well enough: (first, second, r, cos1, cos2) or None.
-    ``words``: the document's lowercase words, and the starts of its paragraphs."""
+def _cut_texts(lone: Sentence, other: list[Sentence], lang, words):
+    """The candidate cuts of ``lone`` and the texts that judge them: each cut's two pieces,
+    then the heads and the tails of ``other``; None when there is nothing to try. ``words``:
+    the document's lowercase words, and the starts of its paragraphs."""
     lower, starts = words
     cuts = candidate_cuts(lone.text, lang, lower, lone.start in starts)
     if not cuts or len(cuts) > MAX_CUTS:
@@ -128,8 +156,19 @@ def _best_cut(lone: Sentence, other: list[Sentence], score, embedder, lang, word
     pieces = [p for c, e in cuts for p in (lone.text[:c], lone.text[e:])]
     heads = [" ".join(x.text for x in other[:r]) for r in range(1, k)]
     tails = [" ".join(x.text for x in other[r:]) for r in range(1, k)]
-    vecs = encode_all(embedder, pieces + heads + tails)
-    p, h, t = vecs[: len(pieces)], vecs[len(pieces) : len(pieces) + k - 1], vecs[-(k - 1) :]
+    return cuts, pieces + heads + tails
+
+
+def _best_cut(lone: Sentence, other: list[Sentence], score, encode, lang, words):
+    """The cut of ``lone`` and the split of ``other`` after its r-th sentence whose weaker
+    piece matches best, if it matches well enough: (first, second, r, cos1, cos2) or None."""
+    found = _cut_texts(lone, other, lang, words)
+    if found is None:
+        return None
+    cuts, texts = found
+    k, n = len(other), 2 * len(cuts)
+    vecs = encode(texts)
+    p, h, t = vecs[:n], vecs[n : n + k - 1], vecs[-(k - 1) :]
     first = p[0::2] @ h.T  # cuts x (k - 1)
     second = p[1::2] @ t.T
     weaker = np.minimum(first, second)
