@@ -155,6 +155,14 @@ def test_per_segment_memory_gives_every_omegat_segment_a_unit(tmp_path, embedder
                 "--tmx-per-segment", "-o", tmp_path / "cli.tmx")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert [u[:2] for u in _units(tmp_path / "cli.tmx")] == [u[:2] for u in by_segment]
+    # read back: JSONL keeps the sentences (the same units); a TSV does not, and says so
+    write(result, tmp_path / "m.jsonl")
+    write(result, tmp_path / "m.tsv")
+    stats = convert(tmp_path / "m.jsonl", tmp_path / "j.tmx", per_segment=True)
+    assert stats["written"] == len(by_segment) and _units(tmp_path / "j.tmx") == by_segment
+    with pytest.warns(UserWarning, match="1 unit of several source sentences written whole"):
+        convert(tmp_path / "m.tsv", tmp_path / "t.tmx", per_segment=True)
+    assert len(_units(tmp_path / "t.tmx")) == len(by_bead)  # (a TSV cell has no line break)
     write(result, tmp_path / "bare.tmx", per_segment=True, props="none")  # still says so
     assert validate_tmx(tmp_path / "bare.tmx").ok
     assert [u[2] for u in _units(tmp_path / "bare.tmx")].count({"x-segment": f"2/{n}"}) >= 1

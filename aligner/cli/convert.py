@@ -47,4 +47,7 @@ def convert_cmd(in_file, out_file, in_fmt, out_fmt, src_lang, tgt_lang, quiet, v
         extra = ""
         if stats.get("duplicates_removed"):
             extra = f", {stats['duplicates_removed']} duplicates removed"
-        click.echo(f"{where}: {stats['written']} of {stats['rows']} rows written{extra}", err=True)
+        written = f"{stats['written']} of {stats['rows']} rows written"
+        if stats["written"] > stats["rows"]:  # --tmx-per-segment
+            written = f"{stats['rows']} rows written as {stats['written']} units, one per segment"
+        click.echo(f"{where}: {written}{extra}", err=True)

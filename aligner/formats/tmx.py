@@ -121,12 +121,20 @@ def write_tmx(
                 xf.write_declaration()
                 xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
                 how = (src_code, tgt_code, props, files, trados)
-                rows = _segments(kept, table) if per_segment else ((u, False) for u in kept)
+                rows = _segments(kept, table, stats) if per_segment else ((u, False) for u in kept)
                 _body(xf, table, rows, how, stats)
             out.write(b"\n")
         except etree.SerialisationError as e:  # lxml's own write errors (a full disk)
             raise AlignerError(f"{path}: cannot write ({_io_reason(e)}).") from None
     stats["written"] = stats["units"]
+    if stats["kept_whole"]:
+        warnings.warn(
+            f"{stats['kept_whole']} {'unit' if stats['kept_whole'] == 1 else 'units'} of "
+            "several source sentences written whole: "
+            "the input does not say where its sentences end (write one unit per segment from "
+            "the alignment, or from its JSONL)",
+            stacklevel=2,
+        )
     if stats["long_segments"]:
         warnings.warn(
             f"{stats['long_segments']} TMX segments exceed {SEGMENT_WARN_CHARS} characters "
@@ -141,12 +149,17 @@ def _io_reason(e: Exception) -> str:
     return "no space left on the device" if "ENOSPC" in text else f"write failed: {text}"
 
 
-def _segments(units, table: Table):
+def _segments(units, table: Table, stats: dict):
     """(unit, its translation is empty on purpose): each aligned bead of n > 1 source
     sentences as n units, the first sentence with the whole translation, the others with an
-    empty one, each with ``x-segment`` "k/n" (OmegaT's form of a sentence kept whole)."""
+    empty one, each with ``x-segment`` "k/n" (OmegaT's form of a sentence kept whole). Rows
+    read back without their sentences (TSV, a spreadsheet) stay whole: counted in
+    ``stats["kept_whole"]``."""
     for unit in units:
-        if len(unit.src_ids) < 2 or not unit.aligned or table.sentences is None:
+        head = unit.type.split("-")[0]
+        several = len(unit.src_ids) > 1 or (head.isdigit() and int(head) > 1)
+        if not several or not unit.aligned or table.sentences is None or not unit.src_ids:
+            stats["kept_whole"] += several and unit.aligned
             yield unit, False
             continue
         n = len(unit.src_ids)
@@ -181,7 +194,8 @@ def _body(xf, table: Table, rows, how, stats: dict) -> None:
 def _select(units, include_unaligned: bool, min_score: float | None, dedupe: bool):
     """The units to write, and the counts of those left out and why."""
     stats = {"units": 0, "skipped_unaligned": 0, "skipped_score": 0, "illegal_chars_removed": 0,
-             "long_segments": 0, "duplicates_removed": 0, "skipped_rejected": 0}  # fmt: skip
+             "long_segments": 0, "duplicates_removed": 0, "skipped_rejected": 0,
+             "kept_whole": 0}  # fmt: skip
     kept = []
     if min_score is not None and not math.isfinite(min_score):
         raise AlignerError(f"min_score must be a finite number, not {min_score!r}.")
