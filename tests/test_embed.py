@@ -174,6 +174,23 @@ def test_cache_keeps_window_states_and_recomputes_only_an_edit(tmp_path):
     assert np.array_equal(c[2][:4], a[2][:4]) and not np.allclose(c[2][5], a[2][5])
 
 
+def test_a_state_the_cache_holds_is_the_one_every_run_uses(tmp_path):
+    """A sentence's state moves in its last bits with the sentences computed beside it (on
+    some CPUs). A text the cache holds already (in an alignment: the same "(0)" on both
+    sides) keeps that state when another text computes it again, so a rerun of the first text
+    reads exactly what its first run used."""
+    from aligner.embed.windows import window_embeddings
+
+    one = [x for s in SEED_EN[:30] for x in (s, "(0)")]
+    other = [x for i, s in enumerate(SEED_EN[:30]) for x in (f"{s} [{i}]", "(0)")]
+    first = load_embedder(cache=True, cache_dir=tmp_path, jobs=1)
+    a1 = window_embeddings(one, [1, 2], first, mode="pool")
+    window_embeddings(other, [1, 2], first, mode="pool")  # computes "(0)" once more
+    again = load_embedder(cache=True, cache_dir=tmp_path, jobs=1)
+    a2 = window_embeddings(one, [1, 2], again, mode="pool")
+    assert again.misses == 0 and all(np.array_equal(a1[k], a2[k]) for k in a1)
+
+
 def test_results_are_identical_whatever_the_number_of_jobs():
     """Work is cut into the same chunks for any --jobs; two worker processes really run."""
     texts = [f"{s} ({i})" for i in range(60) for s in SEED_EN]  # 840 texts: 4 chunks

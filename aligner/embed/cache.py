@@ -267,9 +267,13 @@ class CachedEmbedder:
             progress(int((~need).sum()))
         for s, e in _runs(need):
             states, seams = self.inner.pooled(texts[s:e], progress=progress)
-            self._store(db, s_keys[s:e] + j_keys[s : e - 1], np.concatenate([states, seams]))
-            found.update(zip(s_keys[s:e], states, strict=True))
-            found.update(zip(j_keys[s : e - 1], seams, strict=True))
+            # a state the cache holds already (the same text elsewhere: the other side, an
+            # earlier run) is kept, not replaced: a state moves in its last bits with the
+            # sentences computed beside it, and a rerun must read what this run used
+            keys = s_keys[s:e] + j_keys[s : e - 1]
+            made = {k: v for k, v in zip(keys, [*states, *seams], strict=True) if k not in found}
+            self._store(db, list(made), list(made.values()))
+            found.update(made)
         states = np.stack([found[k] for k in s_keys])
         seams = np.stack([found[k] for k in j_keys]) if j_keys else states[:0]
         return states, seams
