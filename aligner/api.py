@@ -192,8 +192,10 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
             # lines (--segments lines) and a CAT tool's SRX segments are the user's units: the
             # aligner does not re-split them (and the signature says so)
             params = replace(params, resplit=False)
+        vectors: dict = {}  # the sentence vectors the alignment used, for the mode choice
         result = align_sentences(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,
-                                 embedder=embedder, params=params, split=split)  # fmt: skip
+                                 embedder=embedder, params=params, split=split,
+                                 on_vectors=vectors.update)  # fmt: skip
     if params.resplit:  # our own sentence splitting: the other side may correct it
         t0 = time.perf_counter()
         result = resplit(result, embedder, src_text, tgt_text)
@@ -202,15 +204,16 @@ def _align(src_text, tgt_text, *, src_lang, tgt_lang, embedder, params, mode, co
     if mode == "parallel" or not (src and tgt):
         return result
     return _auto(result, src, tgt, src_lang, tgt_lang, embedder, comparable, split,
-                 params.windows)  # fmt: skip
+                 (params.windows, vectors))  # fmt: skip
 
 
 def _auto(parallel: Alignment, src: list[Sentence], tgt: list[Sentence], src_lang: str,
           tgt_lang: str, embedder: Embedder, comparable: ComparableParams | None,
-          split: str, windows: str) -> Alignment:  # fmt: skip
-    """The parallel alignment if the texts are translations, else comparable mode's pairs."""
+          split: str, vectors: tuple[str, dict]) -> Alignment:  # fmt: skip
+    """The parallel alignment if the texts are translations, else comparable mode's pairs.
+    ``vectors``: how the windows were made, and the sentence vectors the alignment used."""
     t0 = time.perf_counter()
-    relation = relation_of(parallel, embedder, windows)
+    relation = relation_of(parallel, embedder, *vectors)
     chosen, warnings = parallel, []
     if relation.mode == "comparable":
         chosen = align_comparable(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang,

@@ -167,3 +167,17 @@ def test_auto_takes_a_translated_sentence_or_two_for_a_translation(cached):
     assert two.mode == "parallel" and [b.type for b in two.beads] == ["1-1", "1-1"]
     assert align_texts(en, "창세기 1장 1절. 태초에 하나님이 천지를 창조하시니라.",
                        embedder=cached).mode != "parallel"  # fmt: skip
+
+
+def test_mode_choice_uses_the_vectors_the_alignment_made(tmp_path):
+    """Auto mode judges from the parallel alignment's own sentence vectors: on a fresh cache
+    nothing is read back (before, every sentence's state was looked up a second time), and the
+    judgement equals the one made by looking them up."""
+    emb = load_embedder(cache_dir=tmp_path, jobs=1)
+    en, ko = (NTREX / "en.txt").read_text("utf-8"), (NTREX / "ko.txt").read_text("utf-8")
+    result = align_texts(en, ko, embedder=emb)
+    assert result.info["mode_choice"]["mode"] == "parallel"
+    assert emb.hits == 0 and emb.misses > 0
+    again = relation_of(result, emb)  # every vector from the cache
+    assert emb.hits >= len(result.src) + len(result.tgt)
+    assert again.as_info() == result.info["mode_choice"]

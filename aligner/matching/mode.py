@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import groupby
 
 import numpy as np
 
@@ -108,13 +109,30 @@ def judge(parallel: Alignment, src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> Re
     return Relation("comparable", good, total, bound, why)
 
 
-def relation_of(parallel: Alignment, embedder: Embedder, windows: str = "pool") -> Relation:
+def relation_of(
+    parallel: Alignment, embedder: Embedder, windows: str = "pool", known: dict | None = None
+) -> Relation:
     """:func:`judge` on a parallel alignment. ``windows``: how the aligner made its windows
     (``AlignParams.windows``, pool by default), so that its sentence vectors come from the
-    cache instead of a second encoding of every sentence."""
-    src = window_embeddings([s.text for s in parallel.src], [1], embedder, windows)[1]
-    tgt = window_embeddings([s.text for s in parallel.tgt], [1], embedder, windows)[1]
+    cache instead of a second encoding of every sentence; ``known``: the vectors it used, by
+    text (``align_sentences(on_vectors=...)``), so that only the sentences it did not see
+    (cut or joined after it) are made at all."""
+    src = _vectors([s.text for s in parallel.src], known or {}, embedder, windows)
+    tgt = _vectors([s.text for s in parallel.tgt], known or {}, embedder, windows)
     return judge(parallel, src, tgt)
+
+
+def _vectors(texts: list[str], known: dict, embedder: Embedder, windows: str) -> np.ndarray:
+    """Each text's vector: from ``known``, else made with its run of unknown neighbours (in
+    their order, as the aligner made them: pooled windows join neighbouring sentences)."""
+    rows = [known.get(x) for x in texts]
+    for lacking, run in groupby(range(len(texts)), key=lambda i: rows[i] is None):
+        if lacking:
+            ids = list(run)
+            made = window_embeddings([texts[i] for i in ids], [1], embedder, windows)[1]
+            for i, v in zip(ids, made, strict=True):
+                rows[i] = v
+    return np.stack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
 
 
 def unrelated(relation: Relation) -> Relation:

@@ -7,6 +7,7 @@ sentence pairs; every sentence is in exactly one bead (1-1, n-m, or unaligned).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -117,10 +118,13 @@ def align_sentences(
     embedder: Embedder | None = None,
     params: AlignParams | None = None,
     split: str | None = None,
+    on_vectors: Callable[[dict[str, np.ndarray]], object] | None = None,
 ) -> Alignment:
     """Align two lists of sentences (already split) into beads covering every sentence.
 
     ``split`` names the splitters that made the sentences, for the signature (None: given).
+    ``on_vectors`` receives the sentence vectors the alignment used, by text (a vector
+    depends on its text only), so that a caller's next step need not make them again.
     """
     params = params or AlignParams()
     embedder = embedder or load_embedder()
@@ -135,6 +139,9 @@ def align_sentences(
     t0 = time.perf_counter()
     types = params.bead_types(params.costs.fits(n, m))
     src_win, tgt_win = _embed_windows(src_s, tgt_s, embedder, params.windows, types)
+    if on_vectors is not None:
+        on_vectors({x.text: v for side, win in ((src_s, src_win), (tgt_s, tgt_win))
+                    for x, v in zip(side, win[1], strict=True)})  # fmt: skip
     timings = {"embed": time.perf_counter() - t0}
     t0 = time.perf_counter()
     src_len = np.array([len(s.text) for s in src_s], dtype=np.float64)
