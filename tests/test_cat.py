@@ -168,6 +168,47 @@ def test_per_segment_memory_gives_every_omegat_segment_a_unit(tmp_path, embedder
     assert [u[2] for u in _units(tmp_path / "bare.tmx")].count({"x-segment": f"2/{n}"}) >= 1
 
 
+def test_per_segment_never_blanks_a_translation_and_keeps_unknown_boundaries_whole():
+    """OmegaT keeps one translation per segment text: an empty part beside a real unit for
+    the same sentence would blank it everywhere, so it is left out (and repeats of an empty
+    part); a bead whose sentences do not make up its text (edited), or whose type says more
+    sentences than its ids, stays whole."""
+    from aligner.formats.per_segment import per_segment_rows
+    from aligner.formats.units import Unit
+
+    sents = (("Good day.", "Hello world.", "Hello world.", "Hi there.", "See you."), ())
+    units = [Unit("Good day. Hello world.", "좋은 날 안녕", 0.8, "2-1", (0, 1), (0,)),
+             Unit("Hello world.", "안녕 세상", 0.9, "1-1", (2,), (1,)),
+             Unit("Hi there. See you.", "하이 또 봐", 0.7, "2-1", (3, 4), (2,)),
+             Unit("Hi there. See you.", "하이 또 봐", 0.7, "2-1", (3, 4), (2,))]  # fmt: skip
+    rows, counts = per_segment_rows(units, sents)
+    texts = [(u.src_text, u.tgt_text, empty) for u, empty in rows]
+    assert ("Hello world.", "", True) not in texts  # "Hello world." has its own translation
+    assert ("Hello world.", "안녕 세상", False) in texts
+    assert texts.count(("See you.", "", True)) == 1 and counts["empty_dropped"] == 2
+    assert [u.props[-1] for u, empty in rows if empty] == [("x-segment", "2/2")]
+    deduped, counts = per_segment_rows(units, sents, dedupe=True)
+    assert counts["duplicates_removed"] == 1 and len(deduped) == len(rows) - 1
+    edited = [Unit("Good day. Hello, world!", "좋은 날 안녕", 0.8, "2-1", (0, 1), (0,)),
+              Unit("Hi there. Good day.", "하이", 0.7, "2-1", (3,), (2,))]  # fmt: skip
+    rows, counts = per_segment_rows(edited, sents)
+    assert [u for u, _ in rows] == edited and counts["kept_whole"] == 2
+
+
+def test_convert_counts_rows_and_units_apart(tmp_path, ntrex_alignment):
+    out = tmp_path / "m.jsonl"
+    write(ntrex_alignment, out)
+    done = _cli("convert", out, tmp_path / "m.tmx", "--tmx-per-segment")
+    assert done.returncode == 0, done.stderr
+    pairs = [b for b in ntrex_alignment.beads if b.aligned]
+    rows = len(ntrex_alignment.beads)
+    units = sum(len(b.src_ids) for b in pairs)
+    said = f"{len(pairs)} of {rows} rows written"
+    if units != len(pairs):
+        said += f" as {units} units, one per source segment"
+    assert said in done.stderr, done.stderr
+
+
 def test_boundaries_cost_only_where_the_text_has_structure():
     plain = [Sentence(f"s{i}", 0, 0, 0) for i in range(4)]
     assert boundary_weights(plain) is None  # evaluation sets: costs exactly as before

@@ -47,7 +47,8 @@ def convert_cmd(in_file, out_file, in_fmt, out_fmt, src_lang, tgt_lang, quiet, v
         extra = ""
         if stats.get("duplicates_removed"):
             extra = f", {stats['duplicates_removed']} duplicates removed"
-        written = f"{stats['written']} of {stats['rows']} rows written"
-        if stats["written"] > stats["rows"]:  # --tmx-per-segment
-            written = f"{stats['rows']} rows written as {stats['written']} units, one per segment"
+        rows = stats.get("rows_written", stats["written"])
+        written = f"{rows} of {stats['rows']} rows written"
+        if stats["written"] != rows:  # --tmx-per-segment
+            written += f" as {stats['written']} units, one per source segment"
         click.echo(f"{where}: {written}{extra}", err=True)

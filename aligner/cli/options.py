@@ -188,7 +188,8 @@ tmx_options = stack(
     click.option("--tmx-props", type=click.Choice(["none", "minimal", "full"]),
                  default="minimal", **_CHOICE,
                  help="TMX <prop>s per unit: minimal = x-score, x-alignment-type; full adds "
-                 "x-src-ids, x-tgt-ids, x-source-file, x-target-file."),
+                 "x-src-ids, x-tgt-ids, x-source-file, x-target-file (none still writes "
+                 "--tmx-per-segment's x-segment, which marks an empty translation as meant)."),
     click.option("--tmx-dedupe", is_flag=True,
                  help="TMX: drop duplicate (source, target) pairs (ignoring case, width, "
                  "spacing)."),
@@ -199,9 +200,10 @@ tmx_options = stack(
                  help="TMX for OmegaT: a bead of several source sentences becomes one unit per "
                  "sentence, the first with the whole translation, the others with an empty "
                  "one, as OmegaT stores a sentence its segmentation cut and the translator kept "
-                 "whole; every segment then gets an exact match (with --srx omegat or "
-                 "--segments lines). Tools that join segments in their editor (Trados, memoQ) "
-                 "want the default: one unit per bead."),
+                 "whole; each segment of a pair then gets an exact match (with --srx omegat or "
+                 "--segments lines). An empty translation is left out where the same segment "
+                 "has a translation of its own. Tools that join segments in their editor "
+                 "(Trados, memoQ) want the default: one unit per bead."),
 )  # fmt: skip
 
 # The review editor (aligner review, aligner align --review): a local web page.

@@ -18,12 +18,7 @@ Trados Studio reads from its own TMX: ``x-Origin`` Alignment, ``x-ConfirmationLe
 ApprovedTranslation for confirmed units, and the alignment quality (0-100), which Trados'
 alignment editor sets to 100 for every pair a reviewer confirms.
 
-``per_segment=True`` writes a bead of several source sentences as OmegaT stores a sentence
-its segmentation cut and the translator kept whole: one unit per source segment, the first
-holding the whole translation, the others an empty one (the only empty ``<seg>`` written).
-OmegaT has no way to join segments in its editor, so a unit holding two of its segments never
-matches; these units fill every segment, and the target document reads as the translation.
-Tools that join segments in their editor (Trados, memoQ) want the default, one unit per bead.
+``per_segment=True``: one unit per source segment, for OmegaT (see :mod:`.per_segment`).
 """
 
 from __future__ import annotations
@@ -31,7 +26,6 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +34,7 @@ from lxml import etree
 from .._version import __version__
 from ..errors import AlignerError
 from ._io import atomic_path
+from .per_segment import per_segment_rows
 from .units import Table, dedupe_units, keep_unit
 
 DEFAULT_CODES = {"en": "en-US", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR", "ja": "ja-JP"}
@@ -114,6 +109,12 @@ def write_tmx(
     src_code = src_code or language_code(table.src_lang)
     tgt_code = tgt_code or language_code(table.tgt_lang)
     kept, stats = _select(table.units, include_unaligned, min_score, dedupe)
+    rows = [(u, False) for u in kept]
+    if per_segment:
+        rows, counts = per_segment_rows(kept, table.sentences, dedupe)
+        stats.update(kept_whole=counts["kept_whole"], empty_dropped=counts["empty_dropped"])
+        stats["duplicates_removed"] += counts["duplicates_removed"]
+    stats["rows_written"] = len(kept)
     files = {"x-source-file": source_file, "x-target-file": target_file}
     with atomic_path(path) as tmp, open(tmp, "wb") as out:
         try:
@@ -121,20 +122,12 @@ def write_tmx(
                 xf.write_declaration()
                 xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
                 how = (src_code, tgt_code, props, files, trados)
-                rows = _segments(kept, table, stats) if per_segment else ((u, False) for u in kept)
                 _body(xf, table, rows, how, stats)
             out.write(b"\n")
         except etree.SerialisationError as e:  # lxml's own write errors (a full disk)
             raise AlignerError(f"{path}: cannot write ({_io_reason(e)}).") from None
     stats["written"] = stats["units"]
-    if stats["kept_whole"]:
-        warnings.warn(
-            f"{stats['kept_whole']} {'unit' if stats['kept_whole'] == 1 else 'units'} of "
-            "several source sentences written whole: "
-            "the input does not say where its sentences end (write one unit per segment from "
-            "the alignment, or from its JSONL)",
-            stacklevel=2,
-        )
+    _per_segment_warnings(stats)
     if stats["long_segments"]:
         warnings.warn(
             f"{stats['long_segments']} TMX segments exceed {SEGMENT_WARN_CHARS} characters "
@@ -144,31 +137,28 @@ def write_tmx(
     return stats
 
 
+def _per_segment_warnings(stats: dict) -> None:
+    def units(n: int) -> str:
+        return f"{n} {'unit' if n == 1 else 'units'}"
+
+    if stats.get("kept_whole"):
+        warnings.warn(
+            f"{units(stats['kept_whole'])} of several source sentences written whole: where "
+            "their sentences end is not known (a TSV or spreadsheet does not say; an edited "
+            "text no longer matches its sentences)",
+            stacklevel=3,
+        )
+    if stats.get("empty_dropped"):
+        warnings.warn(
+            f"{units(stats['empty_dropped'])} with an empty translation left out: the same "
+            "segment has a translation of its own in this memory, which OmegaT would blank",
+            stacklevel=3,
+        )
+
+
 def _io_reason(e: Exception) -> str:
     text = str(e)
     return "no space left on the device" if "ENOSPC" in text else f"write failed: {text}"
-
-
-def _segments(units, table: Table, stats: dict):
-    """(unit, its translation is empty on purpose): each aligned bead of n > 1 source
-    sentences as n units, the first sentence with the whole translation, the others with an
-    empty one, each with ``x-segment`` "k/n" (OmegaT's form of a sentence kept whole). Rows
-    read back without their sentences (TSV, a spreadsheet) stay whole: counted in
-    ``stats["kept_whole"]``."""
-    for unit in units:
-        head = unit.type.split("-")[0]
-        several = len(unit.src_ids) > 1 or (head.isdigit() and int(head) > 1)
-        if not several or not unit.aligned or table.sentences is None or not unit.src_ids:
-            stats["kept_whole"] += several and unit.aligned
-            yield unit, False
-            continue
-        n = len(unit.src_ids)
-        for k, i in enumerate(unit.src_ids):
-            part = replace(unit, src_text=table.sentences[0][i], src_ids=(i,),
-                           tgt_text=unit.tgt_text if k == 0 else "",
-                           tgt_ids=unit.tgt_ids if k == 0 else (),
-                           props=(*unit.props, ("x-segment", f"{k + 1}/{n}")))  # fmt: skip
-            yield part, k > 0
 
 
 def _body(xf, table: Table, rows, how, stats: dict) -> None:
@@ -194,8 +184,7 @@ def _body(xf, table: Table, rows, how, stats: dict) -> None:
 def _select(units, include_unaligned: bool, min_score: float | None, dedupe: bool):
     """The units to write, and the counts of those left out and why."""
     stats = {"units": 0, "skipped_unaligned": 0, "skipped_score": 0, "illegal_chars_removed": 0,
-             "long_segments": 0, "duplicates_removed": 0, "skipped_rejected": 0,
-             "kept_whole": 0}  # fmt: skip
+             "long_segments": 0, "duplicates_removed": 0, "skipped_rejected": 0}  # fmt: skip
     kept = []
     if min_score is not None and not math.isfinite(min_score):
         raise AlignerError(f"min_score must be a finite number, not {min_score!r}.")

@@ -178,9 +178,9 @@ def _continues_a_sentence(tu, tuvs, srclang: str | None) -> bool:
     part = tu.find("prop[@type='x-segment']")
     if part is None or not re.fullmatch(r"([2-9]|[1-9]\d+)/\d+", (part.text or "").strip()):
         return False
-    segs = [(t.get(XML_LANG) or t.get("lang"), t.find("seg")) for t in tuvs]
+    segs = [((t.get(XML_LANG) or t.get("lang") or "").casefold(), t.find("seg")) for t in tuvs]
     empty = [lang for lang, seg in segs if seg is not None and not "".join(seg.itertext()).strip()]
-    return bool(empty) and srclang not in empty and len(empty) < len(tuvs)
+    return bool(empty) and (srclang or "").casefold() not in empty and len(empty) < len(tuvs)
 
 
 def _segment_problems(tuvs, n: int, report: TmxReport) -> list[str]:

@@ -94,7 +94,9 @@ def resplit(result: Alignment, embedder: Embedder, src_text: str, tgt_text: str)
 
 def _batched(embedder: Embedder, texts: list[str]):
     """``encode(texts)``, served from one batch encoded up front (the texts of every bead's
-    first cut: one call instead of one per bead) and encoding only what it lacks."""
+    first cut: one call instead of one per bead) and encoding only what it lacks. A vector
+    may differ in its last bits from one encoded in a smaller batch (~1e-7 measured); the
+    cuts on NTREX dev as text are the same (strict F1 0.9730 either way)."""
     unique = list(dict.fromkeys(texts))
     memo = dict(zip(unique, encode_all(embedder, unique), strict=True))
 
