@@ -85,3 +85,15 @@ def test_the_public_names_load_on_first_use():
     code = f"import sys, aligner.embed.usem3; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_command_line_starts_without_the_kernels():
+    """``aligner --help``, ``validate`` and ``convert`` need neither numba (half a second to
+    import) nor the splitters: the commands import them when they run, not when they load."""
+    import subprocess
+    import sys
+
+    heavy = ("numba", "kiwipiepy", "nupunkt", "pandas", "aligner.api")
+    code = f"import sys, aligner.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .margin import INVALID
+from .cells import INVALID
 
 # n × m above which "auto" uses the approximate index (about 316k × 316k). Exact search is BLAS
 # matrix products with a heap top-k: 100k × 100k takes about a minute on 2 workers

@@ -17,8 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..parallel.jit import njit
-
-INVALID = np.float32(-2.0)  # below any cosine: marks cells outside the lattice or corridor
+from .cells import INVALID
 
 
 @njit
