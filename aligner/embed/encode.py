@@ -9,7 +9,7 @@ import numpy as np
 
 from .base import Embedder
 
-# Texts per encode call. A multiple of the bundled model's batch (256), so the batches the
+# Texts per encode call. A multiple of the bundled model's batch (64), so the batches the
 # model sees do not depend on the chunking (its output moves in the 7th decimal with them).
 CHUNK = 1024
 # Sentences per window-state chunk (``pooled``): each chunk is computed on its own, whether
