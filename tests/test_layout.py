@@ -72,8 +72,6 @@ def test_no_private_imports_across_modules():
 def test_the_public_names_load_on_first_use():
     """``aligner`` exports its names lazily, so that an embedding worker (which needs the
     model only) starts without numba, the splitters or pandas; every name still resolves."""
-    import subprocess
-    import sys
 
     assert set(aligner.__all__) == {*aligner._EXPORTS, "__version__"}
     for name in aligner.__all__:
@@ -81,19 +79,21 @@ def test_the_public_names_load_on_first_use():
     assert aligner.read.check_language is not None  # stages as attributes, as before
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         aligner.nothing  # noqa: B018
-    heavy = ("numba", "kiwipiepy", "nupunkt", "pandas", "aligner.api")
-    code = f"import sys, aligner.embed.usem3; print([m for m in {heavy!r} if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+    _loads_nothing_heavy("aligner.embed.usem3")
 
 
 def test_the_command_line_starts_without_the_kernels():
     """``aligner --help``, ``validate`` and ``convert`` need neither numba (half a second to
     import) nor the splitters: the commands import them when they run, not when they load."""
+    _loads_nothing_heavy("aligner.cli")
+
+
+def _loads_nothing_heavy(module: str) -> None:
+    """Importing ``module`` in a fresh interpreter loads none of the slow dependencies."""
     import subprocess
     import sys
 
     heavy = ("numba", "kiwipiepy", "nupunkt", "pandas", "aligner.api")
-    code = f"import sys, aligner.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    code = f"import sys, {module}; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr

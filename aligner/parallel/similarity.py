@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..matching.margin import INVALID
+from ..matching.cells import INVALID
 from .jit import njit
 
 __all__ = ["INVALID", "corridor_sims"]
