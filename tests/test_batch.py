@@ -308,6 +308,32 @@ def test_ctrl_c_inside_a_dask_call_prints_no_traceback(tmp_path):
     assert p.stderr.strip() == "interrupted", p.stderr
 
 
+LOSE_THE_SCHEDULER = """
+import sys
+from aligner.batch.cluster import connect
+
+async def heartbeat_to_nowhere(dask_worker):
+    from distributed.core import rpc
+    dask_worker.scheduler = rpc("tcp://127.0.0.1:9", timeout=0.5)  # nothing listens there
+    await dask_worker.heartbeat()
+
+if __name__ == "__main__":
+    with connect(1) as c:
+        c.run(heartbeat_to_nowhere)
+    print("done", file=sys.stderr)
+"""
+
+
+def test_a_worker_that_loses_the_scheduler_prints_no_traceback(tmp_path):
+    """What a shutdown or Ctrl-C races into (CI, stop 25): a worker's heartbeat finds the
+    scheduler closed. distributed logs that at ERROR with a traceback; ours stay quiet."""
+    script = tmp_path / "lose.py"
+    script.write_text(LOSE_THE_SCHEDULER)
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=TIMEOUT_S)  # fmt: skip
+    assert p.stderr.strip() == "done", p.stderr
+
+
 def test_cli_batch_against_dask_scheduler_and_worker_processes(corpus_dir, tmp_path):
     """`dask scheduler` and `dask worker` started as processes on 127.0.0.1, then
     `aligner batch --scheduler` runs on them."""

@@ -13,6 +13,11 @@ from ..embed.workers import available_cores
 from ..errors import AlignerError
 
 CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer in this long is not there
+# Our workers report through the driver (a pair that fails comes back with its error; a worker
+# that dies is a KilledWorker there), so their own logs stay quiet up to CRITICAL. At ERROR,
+# a worker whose heartbeat meets the scheduler already closed (shutdown and Ctrl-C race it in
+# distributed 2026.8) printed "Failed to communicate with scheduler" with a traceback.
+WORKER_LOG_LEVEL = logging.CRITICAL
 
 
 def default_workers() -> int:
@@ -86,7 +91,7 @@ def connect(workers: int | None = None, scheduler: str | None = None, *, dashboa
         warnings.filterwarnings("ignore", message=".*[Pp]ort .* already in use")
         cluster = LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True,
-            dashboard_address=":0" if dashboard else None, silence_logs=logging.ERROR,
+            dashboard_address=":0" if dashboard else None, silence_logs=WORKER_LOG_LEVEL,
         )  # fmt: skip
     try:
         with _hushed_interrupt(), Client(cluster) as c:
