@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from conftest import DTD, NTREX
+from conftest import DTD, INTERRUPTED, NTREX
 from lxml import etree
 
 from aligner import align_texts
@@ -161,7 +161,7 @@ def test_ctrl_c_while_reading_exits_130_with_a_message(tmp_path):
         os.close(fd)
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err
+    assert proc.returncode in INTERRUPTED, err
     assert "interrupted" in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.glob("*.part"))
 
@@ -182,9 +182,75 @@ def test_ctrl_c_during_alignment_leaves_no_output(tmp_path):
     if proc.returncode == 0:  # finished before the signal landed: then the file is whole
         etree.parse(str(out))
         return
-    assert proc.returncode == 130, err
+    assert proc.returncode in INTERRUPTED, err
     assert "interrupted" in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def _spawned_workers(pid: int) -> list[int]:
+    """Pids of the multiprocessing workers ``pid`` has started (from /proc)."""
+    found = []
+    for d in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                cmd = f.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid and b"spawn_main" in cmd:
+            found.append(int(d))
+    return found
+
+
+def test_ctrl_c_to_the_group_while_the_embedding_workers_start(tmp_path):
+    """A terminal's Ctrl-C reaches every process of the group. Pressed while the embedding
+    workers are still importing (each of them printed a KeyboardInterrupt traceback there),
+    the run ends with its one-line message alone, and no worker outlives it."""
+    en, ko = tmp_path / "en.txt", tmp_path / "ko.txt"
+    en.write_text((EN + "\n") * 60, encoding="utf-8")  # 840 lines: long enough for workers
+    ko.write_text((KO + "\n") * 60, encoding="utf-8")
+    proc = subprocess.Popen(
+        [*ALIGNER, "align", str(en), str(ko), "-o", str(tmp_path / "out.tmx"), "--jobs", "2",
+         "--no-cache"],
+        stderr=subprocess.PIPE, text=True, preexec_fn=lambda: (_fresh_signals(), os.setsid()),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        # the moment a worker's Python has set what SIGINT does to it (it then imports)
+        while not (workers := [w for w in _spawned_workers(proc.pid) if _sigint_set(w)]):
+            assert proc.poll() is None and time.monotonic() < deadline, "no worker started"
+            time.sleep(0.005)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode in INTERRUPTED, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.strip().splitlines()[-1].startswith("aligner: interrupted"), err
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the run"
+        time.sleep(0.1)
+
+
+def _sigint_set(pid: int) -> bool:
+    """Whether process ``pid`` catches or ignores SIGINT (not the default any more)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            masks = dict(line.split(":\t", 1) for line in f if line.startswith("Sig"))
+    except OSError:
+        return False
+    return any(int(masks[k], 16) & (1 << (signal.SIGINT - 1)) for k in ("SigCgt", "SigIgn"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 # --- exit codes --------------------------------------------------------------------------

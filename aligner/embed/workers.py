@@ -84,11 +84,46 @@ def _cancel(futures: list) -> None:
 
 
 @contextmanager
-def _main_not_reimported():
-    """Start worker processes without the caller's script: a spawned process imports the
-    parent's ``__main__`` again, which re-runs a script that has no ``if __name__ ==
-    "__main__":`` guard (aligning, writing...) in every worker. The workers need nothing
-    from it, so it is hidden from them while they start."""
+def _sigint_held():
+    """Ctrl-C held back until the block ends: SIGINT blocked in this thread (the processes it
+    starts keep that for life), and one that another thread of this process takes is raised
+    here after the block, never half-way through starting a process (a child whose parent
+    stopped before sending it its start-up data printed "EOFError: Ran out of input")."""
+    import signal
+
+    got: list[int] = []
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        try:
+            old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+        except ValueError:  # not the main thread: an interrupt is raised in that one anyway
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, old)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one still pending is raised now
+    if got:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def _starting_workers():
+    """Where worker processes start (the pool starts one per submission while none idles).
+
+    They start without the caller's script: a spawned process imports the parent's
+    ``__main__`` again, which re-runs a script that has no ``if __name__ == "__main__":``
+    guard (aligning, writing...) in every worker. The workers need nothing from it, so it is
+    hidden from them while they start. And Ctrl-C never reaches them: they start with SIGINT
+    blocked, for life. A terminal's Ctrl-C goes to every process of the group, and a worker
+    still importing printed its KeyboardInterrupt traceback; one killed by it mid-chunk can
+    leave the pool's feeder thread writing to a pipe nobody reads, and the exit hung. This
+    process stops them when it stops (each finishes the chunk it has, a second or two)."""
+    import signal
+    from multiprocessing import resource_tracker
+
     main = sys.modules.get("__main__")
     saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in vars(main)}
     try:
@@ -96,7 +131,12 @@ def _main_not_reimported():
             del main.__file__
         if "__spec__" in saved:
             main.__spec__ = None
-        yield
+        with _sigint_held():
+            # the pool's first process starts multiprocessing's resource tracker, which
+            # unblocks SIGINT in this thread on its way out (CPython 3.11): start it first
+            resource_tracker.ensure_running()
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            yield
     finally:
         for k, v in saved.items():
             setattr(main, k, v)
@@ -142,7 +182,7 @@ class ParallelEmbedder:
         if self.jobs <= 1 or mp.parent_process() is not None:
             return
         try:
-            with _main_not_reimported():
+            with _starting_workers():
                 pool = self._executor()
                 for _ in range(self.jobs):  # each submission starts a process while none idles
                     pool.submit(_ready)
@@ -158,7 +198,7 @@ class ParallelEmbedder:
             return local()
 
         def mapper(fn, items):
-            with _main_not_reimported():  # workers start as tasks are submitted, in here
+            with _starting_workers():  # workers start as tasks are submitted, in here
                 return self._executor().map(fn, items)
 
         try:
@@ -196,7 +236,7 @@ class ParallelEmbedder:
             return
         key = tuple(texts)
         try:
-            with _main_not_reimported():
+            with _starting_workers():
                 pool = self._executor()
                 futures = [pool.submit(_pooled, piece) for piece in pool_pieces(list(texts))]
         except (OSError, RuntimeError) as e:  # no processes: pooled() will say so
