@@ -9,7 +9,7 @@ import signal
 import warnings
 from contextlib import contextmanager
 
-from ..embed.workers import available_cores
+from ..embed.workers import available_cores, on_sigint
 from ..errors import AlignerError
 
 CONNECT_TIMEOUT_S = 10  # a scheduler that does not answer in this long is not there
@@ -25,26 +25,11 @@ def default_workers() -> int:
     return available_cores()
 
 
-@contextmanager
-def _on_sigint(handler):
-    """SIGINT handled by ``handler`` inside the block (in the main thread only: elsewhere
-    signals are left alone)."""
-    try:
-        old = signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-
-
 def _sigint_ignored():
     """Processes started in here ignore SIGINT (they inherit it, and so do the workers a nanny
     starts later): Ctrl-C reaches the driver alone, which stops the cluster cleanly, instead
     of printing a traceback from every worker."""
-    return _on_sigint(signal.SIG_IGN)
+    return on_sigint(signal.SIG_IGN)
 
 
 def _hushed_interrupt():
@@ -52,11 +37,11 @@ def _hushed_interrupt():
     ``distributed.utils.sync`` makes its cancel callback fail on the loop thread (distributed
     2026.8), and tornado would print that traceback while the exception travels up to us."""
 
-    def on_sigint(signum, frame):
+    def raise_hushed(signum, frame):
         _hush()
         raise KeyboardInterrupt
 
-    return _on_sigint(on_sigint)
+    return on_sigint(raise_hushed)
 
 
 @contextmanager

@@ -84,6 +84,23 @@ def _cancel(futures: list) -> None:
 
 
 @contextmanager
+def on_sigint(handler):
+    """SIGINT handled by ``handler`` inside the block, in the main thread (elsewhere Python
+    cannot set handlers, and signals are left alone)."""
+    import signal
+
+    try:
+        old = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@contextmanager
 def _sigint_held():
     """Ctrl-C held back until the block ends: SIGINT blocked in this thread (the processes it
     starts keep that for life), and one that another thread of this process takes is raised
@@ -94,15 +111,8 @@ def _sigint_held():
     got: list[int] = []
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        try:
-            old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
-        except ValueError:  # not the main thread: an interrupt is raised in that one anyway
+        with on_sigint(lambda signum, frame: got.append(signum)):
             yield
-            return
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, old)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # one still pending is raised now
     if got:
