@@ -136,3 +136,30 @@ def test_convert_refuses_to_overwrite_its_input(tmp_path):
     p = run("convert", out, out)
     assert p.returncode == 1 and "also an input" in p.stderr
     assert out.read_bytes() == before
+
+
+QUICK_EXIT_CHECK = """
+import gc
+from click.testing import CliRunner
+from aligner.cli import main, quick_exit
+from aligner.segment import split_text
+from aligner.segment.korean import loaded_kiwi
+
+assert loaded_kiwi() is None  # asking loads nothing
+CliRunner().invoke(main, ["split", "-", "--lang", "ko"], input="안녕하세요. 반갑습니다.")
+kiwi = loaded_kiwi()
+assert kiwi is not None and split_text("하나. 둘.", "ko")
+assert quick_exit._registered
+quick_exit.prepare()  # what the exit handler the command registered does
+assert gc.get_freeze_count() > 0
+assert any(x is kiwi for x in quick_exit._kept) and quick_exit._kept in quick_exit._kept
+print("ok")
+"""
+
+
+def test_a_command_registers_a_quick_exit_that_keeps_kiwi_and_freezes_the_collector():
+    """The work a finished command's teardown skips (aligner/cli/quick_exit.py): checked in a
+    child, so that this process's collector stays as it is."""
+    p = subprocess.run([sys.executable, "-c", QUICK_EXIT_CHECK], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "ok"

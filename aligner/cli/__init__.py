@@ -10,6 +10,7 @@ from .convert import convert_cmd
 from .evaluate import eval_cmd
 from .extract import extract_cmd
 from .mine import mine_cmd
+from .quick_exit import register as end_quickly
 from .review import review_cmd
 from .split import split_cmd
 from .validate import validate_cmd
@@ -23,6 +24,7 @@ def main() -> None:
     Scores are similarities: higher is better (unlike Vecalign's costs).
     Exit codes: 0 ok, 1 input or environment problem, 2 wrong usage.
     """
+    end_quickly()
 
 
 main.add_command(align_cmd)

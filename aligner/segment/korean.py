@@ -62,6 +62,11 @@ def _kiwi():
     )
 
 
+def loaded_kiwi():
+    """The process's Kiwi if a split has made it, else None (nothing is loaded)."""
+    return _kiwi() if _kiwi.cache_info().currsize else None
+
+
 class KiwiSplitter:
     name = "kiwipiepy"
     # kiwipiepy's time grows with the run it is given (a 1 MB line with a single period took
