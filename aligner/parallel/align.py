@@ -294,7 +294,8 @@ def _fitted_rounds(feats, beads, lo, hi, types, *, params: AlignParams, m: int, 
     corridor = doc_model.chance(feats, params.costs.fit_length)
     for _ in range(params.costs.fit_rounds):
         model = doc_model.fit(feats, beads, lo, length_law=params.costs.fit_length,
-                              corridor=corridor)  # fmt: skip
+                              corridor=corridor, prior_spread=params.costs.fit_prior_spread,
+                              prior_slope=params.costs.fit_prior_slope)  # fmt: skip
         costs, skip = doc_model.model_costs(
             feats, model, n, params.costs.fit_gain_weight, params.costs.fit_floor
         )

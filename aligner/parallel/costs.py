@@ -72,6 +72,11 @@ class CostParams:
     fit_gain_weight: float = field(default=10.0, metadata={"sig": "fitgainw"})
     # length mismatch of true beads: "cauchy" (heavy tails) or "gauss"
     fit_length: str = field(default="cauchy", metadata={"sig": "fitlen"})
+    # the share of the fitted bead-type prior spread evenly over the types: slope x the
+    # path's share of beads that are not 1-1, at most spread (never less than add-one's
+    # share); 0 keeps add-one alone. See doc_model.fit for why and what it measured.
+    fit_prior_spread: float = field(default=0.55, metadata={"sig": "spread"})
+    fit_prior_slope: float = field(default=3.0, metadata={"sig": "spreadslope"})
     # a bead spanning a paragraph boundary costs this share of a skip per boundary (a heading
     # boundary twice that; see boundaries.py). NTREX dev texts (aligner eval --split):
     # 0 -> 0.9448, 0.25 -> 0.9454, 0.5 -> 0.9466, 1.0 -> 0.9466 strict F1; sets given as
