@@ -14,7 +14,8 @@ new path:
   translation): a Gaussian made such a bead cost up to 25 log-units and pushed the path round
   it. The ratio of two Cauchy densities falls monotonically with the mismatch and is bounded;
 - bead types: the prior of 1-1, 2-1, ..., and skips is their frequency on the path
-  (a Bible book has almost no merges, a yearbook article many).
+  (a Bible book has almost no merges, a yearbook article many), partly spread evenly over
+  the types where the path is not nearly all 1-1 (:func:`type_prior`).
 
 Measured (benchmarks/accuracy.md): Text+Berg de-fr 0.8977 (fixed costs) -> 0.9071 (Gaussian
 length) -> 0.9220 (Cauchy length, with 1-4 / 4-1 / 2-3 / 3-2 beads), the Bible 0.9976 ->
