@@ -74,7 +74,7 @@ class CostParams:
     fit_length: str = field(default="cauchy", metadata={"sig": "fitlen"})
     # the share of the fitted bead-type prior spread evenly over the types: slope x the
     # path's share of beads that are not 1-1, at most spread (never less than add-one's
-    # share); 0 keeps add-one alone. See doc_model.fit for why and what it measured.
+    # share); 0 keeps add-one alone. See doc_model.type_prior for why and what it measured.
     fit_prior_spread: float = field(default=0.55, metadata={"sig": "spread"})
     fit_prior_slope: float = field(default=3.0, metadata={"sig": "spreadslope"})
     # a bead spanning a paragraph boundary costs this share of a skip per boundary (a heading
