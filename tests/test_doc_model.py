@@ -167,25 +167,17 @@ def test_the_type_prior_trusts_a_literal_path_and_spreads_a_free_one():
 
 
 def _strict_f1(embedder, docs, **costs) -> float:
-    """Strict F1 over ``docs`` (eval records, gold unaligned runs as one bead) with the given
-    cost settings, each document embedded once (windows of 1-6, as a grown limit needs)."""
-    from aligner.alignment import Bead, join_unaligned
-    from aligner.embed.windows import window_embeddings
+    """Strict F1 over ``docs`` (eval records) with the given cost settings."""
     from aligner.evaluate import score_documents
-    from aligner.parallel.align import align_embeddings
 
     tests = []
     for d in docs:
-        if "_win" not in d:
-            d["_win"] = [window_embeddings(d[k], range(1, 7), embedder) for k in ("src", "tgt")]
-        lengths = [np.array([len(s) for s in d[k]], dtype=np.float64) for k in ("src", "tgt")]
-        beads, _, _, _ = align_embeddings(*d["_win"], *lengths, _params(**costs))
-        made = [Bead(tuple(range(s0, s1)), tuple(range(t0, t1)), 0.0) for s0, s1, t0, t1 in beads]
-        tests.append([(b.src_ids, b.tgt_ids) for b in join_unaligned(made)])
+        res = align_sentences(d["src"], d["tgt"], embedder=embedder, params=_params(**costs))
+        tests.append([(b.src_ids, b.tgt_ids) for b in res.beads])
     return score_documents([d["gold"] for d in docs], tests)["strict"]["f1"]
 
 
-def test_a_spread_prior_finds_literary_merges_and_keeps_verses_apart(embedder):
+def test_a_spread_prior_finds_literary_merges_and_keeps_verses_apart(tmp_path):
     """Hard EM keeps missing the bead types its first path missed (doc_model.type_prior).
     Two TransRead books gain with the spread prior (Jane Eyre 0.888 -> 0.914 strict F1, Les
     Confessions 0.859 -> 0.884); Romans, whose path is nearly all 1-1, stays exact, and would
@@ -193,11 +185,14 @@ def test_a_spread_prior_finds_literary_merges_and_keeps_verses_apart(embedder):
     document; Mark and Romans 1.000 -> 0.996 at 0.5)."""
     import json
 
+    from aligner.embed import load_embedder
+
     with shared_file("eval/transread_enfr_dev.jsonl").open(encoding="utf-8") as f:
         novels = [d for d in map(json.loads, f) if d["id"].endswith(("JaneEyre", "Confessions"))]
     with shared_file("eval/bible_enko_books.jsonl").open(encoding="utf-8") as f:
         verses = [d for d in map(json.loads, f) if d["id"].endswith("Romans")]
     assert len(novels) == 2 and len(verses) == 1
+    embedder = load_embedder(cache_dir=tmp_path)  # each text embedded once for all settings
     spread, add_one = _strict_f1(embedder, novels), _strict_f1(embedder, novels, fit_prior_spread=0)
     assert spread > add_one + 0.01
     assert _strict_f1(embedder, verses) == 1.0
